@@ -1,0 +1,131 @@
+import Foundation
+import Hummingbird
+import HummingbirdTLS
+import KubeModel
+import Logging
+import NIOCore
+import NIOSSL
+import ServiceLifecycle
+import Synchronization
+
+// The embedded Kubernetes-compatible API server as a `Service`: storage, the built-in
+// controllers, and an HTTP(S) listener. Start it under a ServiceGroup (or call `run()` in a
+// task), then `await server.waitUntilListening()` for the bound port.
+
+public struct APIServerConfiguration: Sendable {
+    public enum Transport: Sendable {
+        case plainHTTP
+        /// HTTPS with a server certificate issued by `authority`, which also verifies client certificates.
+        case tls(authority: CertificateAuthority, serverCertificate: IssuedCertificate)
+    }
+
+    public var name: String
+    public var host: String
+    /// 0 picks a free port.
+    public var port: Int
+    public var transport: Transport
+    public var tokens: StaticTokenTable
+    public var allowsAnonymous: Bool
+    /// When false every authenticated request is allowed (no RBAC), as with `--authorization-mode=AlwaysAllow`.
+    public var authorizationEnabled: Bool
+    public var options: ServerOptions
+
+    public init(
+        name: String = "kube", host: String = "127.0.0.1", port: Int = 0, transport: Transport = .plainHTTP,
+        tokens: StaticTokenTable = StaticTokenTable(), allowsAnonymous: Bool = false,
+        authorizationEnabled: Bool = true, options: ServerOptions = ServerOptions()
+    ) {
+        self.name = name
+        self.host = host
+        self.port = port
+        self.transport = transport
+        self.tokens = tokens
+        self.allowsAnonymous = allowsAnonymous
+        self.authorizationEnabled = authorizationEnabled
+        self.options = options
+    }
+
+    /// HTTPS with a new CA and a server certificate for localhost/127.0.0.1.
+    public static func selfSignedTLS(name: String) throws -> Transport {
+        let authority = try CertificateAuthority.makeSelfSigned(name: name)
+        let certificate = try authority.issueServerCertificate(commonName: name, dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"])
+        return .tls(authority: authority, serverCertificate: certificate)
+    }
+}
+
+public final class APIServer: Service, Sendable {
+    public let configuration: APIServerConfiguration
+    public let core: APIServerCore
+    private let logger: Logger
+    private let boundPort = Mutex<(port: Int?, waiters: [CheckedContinuation<Int, Never>])>((nil, []))
+
+    public init(configuration: APIServerConfiguration, logger: Logger? = nil) throws {
+        self.configuration = configuration
+        self.core = try APIServerCore(options: configuration.options)
+        self.logger = logger ?? Logger(label: "kube-server.\(configuration.name)")
+    }
+
+    /// Base URL once listening, e.g. `https://127.0.0.1:43121`.
+    public func url() async -> String {
+        let port = await waitUntilListening()
+        let scheme: String
+        switch configuration.transport {
+        case .plainHTTP: scheme = "http"
+        case .tls: scheme = "https"
+        }
+        return "\(scheme)://\(configuration.host):\(port)"
+    }
+
+    /// Suspends until the listener is bound; returns the port.
+    public func waitUntilListening() async -> Int {
+        await withCheckedContinuation { continuation in
+            let ready: Int? = boundPort.withLock { state in
+                if let port = state.port { return port }
+                state.waiters.append(continuation)
+                return nil
+            }
+            if let ready { continuation.resume(returning: ready) }
+        }
+    }
+
+    public func run() async throws {
+        let security = ServerSecurity(
+            authenticator: Authenticator(tokens: configuration.tokens, allowsAnonymous: configuration.allowsAnonymous),
+            authorizer: configuration.authorizationEnabled ? RBACAuthorizer(source: StoreRBACPolicySource(core: core)) : nil)
+        let responder = APIResponder(core: core, security: security)
+        let serverBuilder: HTTPServerBuilder
+        switch configuration.transport {
+        case .plainHTTP:
+            serverBuilder = .http1()
+        case .tls(let authority, let certificate):
+            serverBuilder = try .tls(.http1(), tlsConfiguration: TLSConfiguration.kubeServer(serving: certificate, clientAuthority: authority))
+        }
+        let app = Application(
+            responder: responder, server: serverBuilder,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            onServerRunning: { [boundPort] channel in
+                let port = channel.localAddress?.port ?? 0
+                let waiters = boundPort.withLock { state in
+                    state.port = port
+                    defer { state.waiters.removeAll() }
+                    return state.waiters
+                }
+                for waiter in waiters { waiter.resume(returning: port) }
+            },
+            logger: logger)
+        let controllers = ServerControllers(core: core, logger: logger)
+        let store = core.store
+        try await withGracefulShutdownHandler {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await controllers.run() }
+                defer {
+                    group.cancelAll()
+                    store.closeAllWatches()
+                }
+                try await app.run()
+            }
+        } onGracefulShutdown: {
+            store.closeAllWatches()
+        }
+    }
+}

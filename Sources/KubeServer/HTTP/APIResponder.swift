@@ -1,0 +1,216 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import KubeModel
+import NIOCore
+
+// The HTTP front of the API server: authenticates and authorizes each request, then routes it
+// to discovery, OpenAPI, health, or the resource handlers, and renders results as JSON, Table or
+// a watch stream. Every failure leaves as a `Status` object.
+
+struct APIResponder: HTTPResponder {
+    typealias Context = APIRequestContext
+
+    let core: APIServerCore
+    let security: ServerSecurity
+
+    func respond(to request: Request, context: APIRequestContext) async throws -> Response {
+        var request = request
+        let path = request.uri.path
+        let query = HTTPSupport.parseQuery(request.uri.query)
+        let info = RequestInfo(method: request.method.rawValue, path: path, query: query)
+        do {
+            let user = try await security.authenticate(
+                authorization: request.headers[.authorization], channel: context.channel)
+            try await security.authorize(info, user: user)
+            if !info.isResourceRequest {
+                return try nonResource(info, request: request)
+            }
+            var body: [UInt8] = []
+            if [.post, .put, .patch, .delete].contains(request.method) {
+                let limit = core.options.maxRequestBodyBytes
+                do {
+                    let buffer = try await request.collectBody(upTo: limit)
+                    body = Array(buffer.readableBytesView)
+                } catch {
+                    throw APIError.tooLarge(limit: limit)
+                }
+            }
+            return try await resource(info, request: request, query: query, body: body, user: user)
+        } catch let error as APIError {
+            return HTTPSupport.errorResponse(error)
+        } catch {
+            return HTTPSupport.errorResponse(.internal("\(error)"))
+        }
+    }
+
+    // MARK: Non-resource endpoints
+
+    private func nonResource(_ info: RequestInfo, request: Request) throws -> Response {
+        guard request.method == .get || request.method == .head else {
+            throw APIError(code: 405, reason: "MethodNotAllowed", message: "the server does not allow this method on the requested resource")
+        }
+        let accept = request.headers[.accept]
+        let definitions = core.registry.allDefinitions()
+        switch info.path {
+        case "/healthz", "/readyz", "/livez", "/healthz/", "/readyz/", "/livez/":
+            return HTTPSupport.textResponse("ok")
+        case "/version", "/version/":
+            return HTTPSupport.jsonResponse(ServerVersion().json)
+        case "/openapi/v3", "/openapi/v3/":
+            return HTTPSupport.jsonResponse(OpenAPIDocuments(definitions: definitions).index)
+        default:
+            break
+        }
+        if info.path.hasPrefix("/openapi/v3/") {
+            let documentPath = String(info.path.dropFirst("/openapi/v3/".count))
+            guard let document = OpenAPIDocuments(definitions: definitions).document(forPath: documentPath) else {
+                throw APIError.resourceNotFound
+            }
+            return HTTPSupport.jsonResponse(document)
+        }
+        let discovery = APIDiscovery(definitions: definitions)
+        let segments = info.path.split(separator: "/").map(String.init)
+        switch segments.count {
+        case 1 where segments[0] == "api" || segments[0] == "apis":
+            let isCore = segments[0] == "api"
+            switch DiscoveryFormat.negotiate(acceptHeader: accept) {
+            case .aggregated(let version)?:
+                return HTTPSupport.jsonResponse(
+                    discovery.aggregatedDiscovery(forCoreGroup: isCore, version: version),
+                    contentType: DiscoveryFormat.aggregated(version).contentType)
+            case .legacy?, nil:
+                return HTTPSupport.jsonResponse(
+                    isCore ? discovery.coreAPIVersions(serverAddress: "127.0.0.1") : discovery.groupList())
+            }
+        case 2 where segments[0] == "api":
+            guard let list = discovery.resourceList(group: "", version: segments[1]) else { throw APIError.resourceNotFound }
+            return HTTPSupport.jsonResponse(list)
+        case 2 where segments[0] == "apis":
+            guard let group = discovery.group(named: segments[1]) else { throw APIError.resourceNotFound }
+            return HTTPSupport.jsonResponse(group)
+        case 3 where segments[0] == "apis":
+            guard let list = discovery.resourceList(group: segments[1], version: segments[2]) else {
+                throw APIError.resourceNotFound
+            }
+            return HTTPSupport.jsonResponse(list)
+        default:
+            throw APIError(code: 404, reason: "NotFound", message: "the server could not find the requested resource")
+        }
+    }
+
+    // MARK: Resources
+
+    private func resource(
+        _ info: RequestInfo, request: Request, query: [String: String], body: [UInt8], user: UserInfo
+    ) async throws -> Response {
+        guard let definition = core.registry.definition(group: info.group, version: info.version, resource: info.resource)
+        else {
+            throw APIError.resourceNotFound
+        }
+        if !definition.isNamespaced && !info.objectNamespace.isEmpty {
+            throw APIError.resourceNotFound
+        }
+        let allowedSubresources = definition.hasStatusSubresource ? ["", "status"] : [""]
+        let isNamespaceFinalize = definition.kind == "Namespace" && definition.group.isEmpty && info.subresource == "finalize"
+        guard allowedSubresources.contains(info.subresource) || isNamespaceFinalize else {
+            throw APIError.resourceNotFound
+        }
+        let namespace = info.objectNamespace
+        let table = TableRequest(acceptHeader: request.headers[.accept], query: query)
+        let userAgent = request.headers[.userAgent]
+
+        switch info.verb {
+        case "get":
+            let object = try core.get(definition, namespace: namespace, name: info.name)
+            return render([object], single: true, definition: definition, table: table)
+        case "list":
+            let list = try core.list(definition, namespace: namespace, options: ListOptions(query: query))
+            if table != nil {
+                return render(list["items"]?.arrayValue ?? [], single: false, definition: definition, table: table, listMetadata: list["metadata"])
+            }
+            return HTTPSupport.jsonResponse(list)
+        case "watch":
+            var options = try ListOptions(query: query)
+            if !info.name.isEmpty {
+                options.fieldSelector = options.fieldSelector.isEmpty
+                    ? "metadata.name=\(info.name)" : options.fieldSelector + ",metadata.name=\(info.name)"
+            }
+            let session = try core.watch(definition, namespace: namespace, options: options)
+            return WatchStreamer(
+                session: session, definition: definition, table: table, options: options,
+                bookmarkInterval: core.options.bookmarkInterval
+            ).response()
+        case "create":
+            let object = try decodeBody(body, contentType: request.headers[.contentType])
+            let options = try WriteOptions(query: query, userAgent: userAgent, userName: user.name)
+            if !info.name.isEmpty || !info.subresource.isEmpty {
+                throw APIError.methodNotSupported(definition.groupResource, verb: "create")
+            }
+            let (created, warnings) = try core.create(definition, namespace: namespace, body: object, options: options)
+            return HTTPSupport.jsonResponse(created, status: .created, warnings: warnings)
+        case "update":
+            let object = try decodeBody(body, contentType: request.headers[.contentType])
+            let options = try WriteOptions(query: query, userAgent: userAgent, userName: user.name)
+            let (updated, warnings, created) = try core.update(
+                definition, namespace: namespace, name: info.name, subresource: info.subresource, body: object,
+                options: options)
+            return HTTPSupport.jsonResponse(updated, status: created ? .created : .ok, warnings: warnings)
+        case "patch":
+            let contentType = request.headers[.contentType] ?? ""
+            guard let type = PatchType(contentType: contentType) else {
+                throw APIError.unsupportedMediaType(contentType)
+            }
+            let options = try WriteOptions(query: query, userAgent: userAgent, userName: user.name)
+            let (patched, warnings, created) = try core.patch(
+                definition, namespace: namespace, name: info.name, subresource: info.subresource, type: type,
+                body: body, options: options)
+            return HTTPSupport.jsonResponse(patched, status: created ? .created : .ok, warnings: warnings)
+        case "delete":
+            let options = try DeleteOptions(query: query, body: body.isEmpty ? nil : try decodeBody(body, contentType: nil))
+            let deleted = try core.delete(definition, namespace: namespace, name: info.name, options: options)
+            return HTTPSupport.jsonResponse(deleted)
+        case "deletecollection":
+            let options = try DeleteOptions(query: query, body: body.isEmpty ? nil : try decodeBody(body, contentType: nil))
+            let result = try core.deleteCollection(
+                definition, namespace: namespace, listOptions: ListOptions(query: query), deleteOptions: options)
+            return HTTPSupport.jsonResponse(result)
+        default:
+            throw APIError.methodNotSupported(definition.groupResource, verb: info.verb)
+        }
+    }
+
+    private func decodeBody(_ body: [UInt8], contentType: String?) throws -> JSONValue {
+        let type = contentType?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        guard !body.isEmpty else { throw APIError.badRequest("the request body is empty; expected an object") }
+        switch type {
+        case "", "application/json", "*/*":
+            do {
+                return try JSONValue(parsing: body)
+            } catch {
+                throw APIError.badRequest("the body of the request could not be decoded as JSON: \(error)")
+            }
+        case "application/yaml", "application/x-yaml", "text/yaml":
+            do {
+                return try YAMLDocument.parse(body)
+            } catch {
+                throw APIError.badRequest("the body of the request could not be decoded as YAML: \(error)")
+            }
+        default:
+            throw APIError(
+                code: 415, reason: "UnsupportedMediaType",
+                message: "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml")
+        }
+    }
+
+    private func render(
+        _ objects: [JSONValue], single: Bool, definition: ResourceDefinition, table: TableRequest?,
+        listMetadata: JSONValue? = nil
+    ) -> Response {
+        guard let table else { return HTTPSupport.jsonResponse(objects.first ?? .null) }
+        let rendered = TableRenderer.makeTable(
+            objects: objects, definition: definition, includeObject: table.includeObject,
+            listMeta: listMetadata ?? .emptyObject, now: Date())
+        return HTTPSupport.jsonResponse(rendered, contentType: table.contentType)
+    }
+}

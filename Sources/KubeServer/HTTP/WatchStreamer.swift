@@ -1,0 +1,104 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import KubeModel
+import NIOCore
+
+// Streams a watch as kube-apiserver does: HTTP 200 with chunked JSON lines `{"type","object"}`,
+// initial ADDED events first, BOOKMARKs at an interval when allowed, an ERROR event with a
+// Status when the watch cannot continue, and a clean end at `timeoutSeconds`. A watcher that
+// falls too far behind is cut off (its stream ends) and resumes from its last resourceVersion.
+
+struct WatchStreamer: Sendable {
+    let session: WatchSession
+    let definition: ResourceDefinition
+    let table: TableRequest?
+    let options: ListOptions
+    let bookmarkInterval: Duration
+
+    private enum Item: Sendable {
+        case event(StoreEvent)
+        case bookmarkTick
+        case timeout
+        case ended
+    }
+
+    func response() -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = table?.contentType ?? "application/json"
+        headers[.cacheControl] = "no-cache, private"
+        let streamer = self
+        return Response(
+            status: .ok, headers: headers,
+            body: ResponseBody { writer in
+                try await streamer.stream(into: &writer)
+            })
+    }
+
+    private func stream(into writer: inout any ResponseBodyWriter) async throws {
+        var lastRevision = session.storeWatch.startRevision
+        for event in session.initialEvents {
+            try await write(event, to: &writer)
+        }
+        if session.sendsInitialEventsEndBookmark {
+            try await write(session.bookmark(revision: lastRevision, initialEventsEnd: true), to: &writer)
+        }
+        let (items, continuation) = AsyncStream<Item>.makeStream()
+        let storeEvents = session.storeWatch.events
+        let timeout = options.timeoutSeconds.map { Duration.seconds($0) } ?? .seconds(1800)
+        let wantsBookmarks = options.allowWatchBookmarks
+        let interval = bookmarkInterval
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await event in storeEvents { continuation.yield(.event(event)) }
+                continuation.yield(.ended)
+            }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                continuation.yield(.timeout)
+            }
+            if wantsBookmarks {
+                group.addTask {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: interval)
+                        continuation.yield(.bookmarkTick)
+                    }
+                }
+            }
+            defer {
+                group.cancelAll()
+                continuation.finish()
+            }
+            loop: for await item in items {
+                switch item {
+                case .event(let event):
+                    lastRevision = event.revision
+                    if let translated = session.translate(event) {
+                        try await write(translated, to: &writer)
+                    }
+                case .bookmarkTick:
+                    try await write(session.bookmark(revision: lastRevision), to: &writer)
+                case .timeout:
+                    if wantsBookmarks { try await write(session.bookmark(revision: lastRevision), to: &writer) }
+                    break loop
+                case .ended:
+                    break loop
+                }
+            }
+        }
+        try await writer.finish(nil)
+    }
+
+    private func write(_ event: WatchEvent, to writer: inout any ResponseBodyWriter) async throws {
+        var object = event.object
+        if let table, event.type != "BOOKMARK" && event.type != "ERROR" {
+            object = TableRenderer.makeTable(
+                objects: [event.object], definition: definition, includeObject: table.includeObject,
+                listMeta: ["resourceVersion": .string(event.object.metaResourceVersion)], now: Date())
+        }
+        let line: JSONValue = ["type": .string(event.type), "object": object]
+        var bytes = line.serialized()
+        bytes.append(UInt8(ascii: "\n"))
+        try await writer.write(ByteBuffer(bytes: bytes))
+    }
+}

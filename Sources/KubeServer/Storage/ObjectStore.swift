@@ -1,0 +1,318 @@
+import DequeModule
+import KubeModel
+import Synchronization
+
+// The server's storage: every object of every resource, one revision counter for the whole
+// store (like etcd's), a bounded history of changes for watches and consistent paginated lists,
+// and the fan-out of changes to watchers.
+//
+// Writes are optimistic like etcd's: callers read an object with its revision, compute the new
+// object outside the lock, and commit with that revision as a precondition; a concurrent
+// writer makes the commit fail with `StoreError.conflict` and the caller retries or reports 409.
+
+/// A resource's identity in storage: all versions of a group/resource share one store.
+public struct GroupResource: Hashable, Sendable, CustomStringConvertible {
+    public var group: String
+    public var resource: String
+
+    public init(group: String, resource: String) {
+        self.group = group
+        self.resource = resource
+    }
+
+    public var description: String { group.isEmpty ? resource : "\(resource).\(group)" }
+}
+
+/// The name of one object within its resource; `namespace` is empty for cluster-scoped objects.
+public struct ObjectKey: Hashable, Sendable, Comparable, CustomStringConvertible {
+    public var namespace: String
+    public var name: String
+
+    public init(namespace: String, name: String) {
+        self.namespace = namespace
+        self.name = name
+    }
+
+    public static func < (lhs: ObjectKey, rhs: ObjectKey) -> Bool {
+        (lhs.namespace, lhs.name) < (rhs.namespace, rhs.name)
+    }
+
+    public var description: String { namespace.isEmpty ? name : "\(namespace)/\(name)" }
+}
+
+/// One change in the store.
+public struct StoreEvent: Sendable {
+    public enum Kind: String, Sendable {
+        case added = "ADDED"
+        case modified = "MODIFIED"
+        case deleted = "DELETED"
+    }
+
+    public var kind: Kind
+    public var revision: Int64
+    public var resource: GroupResource
+    public var key: ObjectKey
+    /// The object after the change; for deletions the last state, carrying the deletion's revision.
+    public var object: JSONValue
+    /// The object before the change (`nil` for additions).
+    public var previous: JSONValue?
+}
+
+public enum StoreError: Error, Sendable, Equatable {
+    case notFound
+    case alreadyExists
+    /// The object changed since the revision the caller read.
+    case conflict
+    /// The requested revision is older than the retained history.
+    case expired(requested: Int64, oldest: Int64)
+}
+
+/// Watcher's view of the store: a stream of events, ended when the watcher falls too far behind.
+public struct StoreWatch: Sendable {
+    public var events: AsyncStream<StoreEvent>
+    /// The store revision at which the watch started (events are strictly after it).
+    public var startRevision: Int64
+    /// Objects that existed at `startRevision`, when the caller asked for an initial snapshot.
+    public var initialObjects: [JSONValue]
+}
+
+public final class ObjectStore: Sendable {
+    /// Number of changes kept for watch resumption and consistent continuation of lists.
+    public let historyLimit: Int
+    /// Number of undelivered events a watcher may accumulate before it is cut off.
+    public let watcherBufferLimit: Int
+
+    private struct Stored {
+        var object: JSONValue
+        var revision: Int64
+    }
+
+    private struct Watcher {
+        var resource: GroupResource?
+        var namespace: String?
+        var continuation: AsyncStream<StoreEvent>.Continuation
+    }
+
+    private struct State {
+        var revision: Int64 = 1
+        var objects: [GroupResource: [String: [String: Stored]]] = [:]
+        var history: Deque<StoreEvent> = []
+        /// Revisions up to this one are no longer in `history`.
+        var compactedRevision: Int64 = 1
+        var watchers: [Int: Watcher] = [:]
+        var nextWatcherID = 0
+        var objectCount = 0
+    }
+
+    private let state = Mutex(State())
+
+    public init(historyLimit: Int = 100_000, watcherBufferLimit: Int = 10_000) {
+        self.historyLimit = historyLimit
+        self.watcherBufferLimit = watcherBufferLimit
+    }
+
+    // MARK: Reads
+
+    public var currentRevision: Int64 { state.withLock { $0.revision } }
+    public var objectCount: Int { state.withLock { $0.objectCount } }
+
+    /// The object and the revision it was last written at.
+    public func get(_ resource: GroupResource, _ key: ObjectKey) -> (object: JSONValue, revision: Int64)? {
+        state.withLock { state in
+            guard let stored = state.objects[resource]?[key.namespace]?[key.name] else { return nil }
+            return (stored.object, stored.revision)
+        }
+    }
+
+    /// Current objects of a resource (in one namespace, or all), sorted by namespace and name.
+    public func list(_ resource: GroupResource, namespace: String?) -> (objects: [(ObjectKey, JSONValue)], revision: Int64) {
+        state.withLock { state in
+            (Self.snapshot(of: state, resource: resource, namespace: namespace), state.revision)
+        }
+    }
+
+    /// Objects of a resource as they were at `revision`, reconstructed from history.
+    public func list(_ resource: GroupResource, namespace: String?, atRevision revision: Int64) throws(StoreError)
+        -> [(ObjectKey, JSONValue)]
+    {
+        try state.withLock { state throws(StoreError) in
+            if revision >= state.revision { return Self.snapshot(of: state, resource: resource, namespace: namespace) }
+            guard revision >= state.compactedRevision else {
+                throw .expired(requested: revision, oldest: state.compactedRevision)
+            }
+            var current: [ObjectKey: JSONValue] = [:]
+            for (key, object) in Self.snapshot(of: state, resource: resource, namespace: namespace) {
+                current[key] = object
+            }
+            // Undo changes newer than `revision`, newest first.
+            for event in state.history.reversed() {
+                if event.revision <= revision { break }
+                guard event.resource == resource, namespace == nil || event.key.namespace == namespace else { continue }
+                current[event.key] = event.previous
+            }
+            return current.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        }
+    }
+
+    private static func snapshot(of state: State, resource: GroupResource, namespace: String?) -> [(ObjectKey, JSONValue)] {
+        guard let byNamespace = state.objects[resource] else { return [] }
+        var result: [(ObjectKey, JSONValue)] = []
+        let namespaces = namespace.map { [$0] } ?? byNamespace.keys.sorted()
+        for ns in namespaces {
+            guard let byName = byNamespace[ns] else { continue }
+            for name in byName.keys.sorted() {
+                result.append((ObjectKey(namespace: ns, name: name), byName[name]!.object))
+            }
+        }
+        return result
+    }
+
+    // MARK: Writes
+
+    /// Stores a new object. `prepare` receives the revision the object will carry and returns the
+    /// object to store (so `metadata.resourceVersion` can be set consistently).
+    @discardableResult
+    public func create(_ resource: GroupResource, _ key: ObjectKey, prepare: (Int64) -> JSONValue) throws(StoreError)
+        -> JSONValue
+    {
+        try state.withLock { state throws(StoreError) in
+            if state.objects[resource]?[key.namespace]?[key.name] != nil { throw .alreadyExists }
+            state.revision += 1
+            let object = prepare(state.revision)
+            state.objects[resource, default: [:]][key.namespace, default: [:]][key.name] = Stored(
+                object: object, revision: state.revision)
+            state.objectCount += 1
+            Self.record(
+                StoreEvent(kind: .added, revision: state.revision, resource: resource, key: key, object: object, previous: nil),
+                in: &state, historyLimit: historyLimit)
+            return object
+        }
+    }
+
+    /// Replaces an object if it is still at `expectedRevision`.
+    @discardableResult
+    public func update(
+        _ resource: GroupResource, _ key: ObjectKey, expectedRevision: Int64, prepare: (Int64) -> JSONValue
+    ) throws(StoreError) -> JSONValue {
+        try state.withLock { state throws(StoreError) in
+            guard let stored = state.objects[resource]?[key.namespace]?[key.name] else { throw .notFound }
+            guard stored.revision == expectedRevision else { throw .conflict }
+            state.revision += 1
+            let object = prepare(state.revision)
+            state.objects[resource]![key.namespace]![key.name] = Stored(object: object, revision: state.revision)
+            Self.record(
+                StoreEvent(
+                    kind: .modified, revision: state.revision, resource: resource, key: key, object: object,
+                    previous: stored.object),
+                in: &state, historyLimit: historyLimit)
+            return object
+        }
+    }
+
+    /// Removes an object if it is still at `expectedRevision` (any revision when `nil`).
+    /// `finalize` receives the deletion revision and returns the object's last state as reported to watchers.
+    @discardableResult
+    public func delete(
+        _ resource: GroupResource, _ key: ObjectKey, expectedRevision: Int64?, finalize: (JSONValue, Int64) -> JSONValue
+    ) throws(StoreError) -> JSONValue {
+        try state.withLock { state throws(StoreError) in
+            guard let stored = state.objects[resource]?[key.namespace]?[key.name] else { throw .notFound }
+            if let expectedRevision, stored.revision != expectedRevision { throw .conflict }
+            state.revision += 1
+            state.objects[resource]![key.namespace]![key.name] = nil
+            if state.objects[resource]![key.namespace]!.isEmpty { state.objects[resource]![key.namespace] = nil }
+            state.objectCount -= 1
+            let last = finalize(stored.object, state.revision)
+            Self.record(
+                StoreEvent(
+                    kind: .deleted, revision: state.revision, resource: resource, key: key, object: last,
+                    previous: stored.object),
+                in: &state, historyLimit: historyLimit)
+            return last
+        }
+    }
+
+    /// Drops every object of a resource (a deleted CRD's instances) without per-object events
+    /// other than deletions, which watchers still receive.
+    public func removeAll(_ resource: GroupResource) {
+        let keys = state.withLock { state in
+            Self.snapshot(of: state, resource: resource, namespace: nil).map(\.0)
+        }
+        for key in keys {
+            _ = try? delete(resource, key, expectedRevision: nil) { object, revision in
+                var object = object
+                object[path: ["metadata", "resourceVersion"]] = .string(String(revision))
+                return object
+            }
+        }
+    }
+
+    private static func record(_ event: StoreEvent, in state: inout State, historyLimit: Int) {
+        state.history.append(event)
+        while state.history.count > historyLimit {
+            let dropped = state.history.removeFirst()
+            state.compactedRevision = dropped.revision
+        }
+        var cutOff: [Int] = []
+        for (id, watcher) in state.watchers {
+            if let resource = watcher.resource, resource != event.resource { continue }
+            if let namespace = watcher.namespace, namespace != event.key.namespace { continue }
+            if case .dropped = watcher.continuation.yield(event) {
+                cutOff.append(id)
+            }
+        }
+        for id in cutOff {
+            state.watchers.removeValue(forKey: id)?.continuation.finish()
+        }
+    }
+
+    // MARK: Watch
+
+    /// Starts a watch of one resource (or of all resources when `resource` is nil).
+    ///
+    /// - `fromRevision: nil` starts now; with `includeInitialObjects` the objects existing now are
+    ///   returned alongside, consistent with the start revision.
+    /// - `fromRevision: n` replays every retained change after `n`; throws `.expired` when the
+    ///   history no longer reaches back to `n`.
+    public func watch(
+        _ resource: GroupResource?, namespace: String?, fromRevision: Int64?, includeInitialObjects: Bool = false,
+        bufferLimit: Int? = nil
+    ) throws(StoreError) -> StoreWatch {
+        let (stream, continuation) = AsyncStream<StoreEvent>.makeStream(
+            bufferingPolicy: bufferLimit == .max ? .unbounded : .bufferingOldest(bufferLimit ?? watcherBufferLimit))
+        let (id, start, initial) = try state.withLock { state throws(StoreError) -> (Int, Int64, [JSONValue]) in
+            var initial: [JSONValue] = []
+            if let fromRevision, fromRevision < state.revision {
+                guard fromRevision >= state.compactedRevision else {
+                    throw .expired(requested: fromRevision, oldest: state.compactedRevision)
+                }
+                for event in state.history where event.revision > fromRevision {
+                    if let resource, event.resource != resource { continue }
+                    if let namespace, event.key.namespace != namespace { continue }
+                    continuation.yield(event)
+                }
+            } else if includeInitialObjects, let resource {
+                initial = Self.snapshot(of: state, resource: resource, namespace: namespace).map(\.1)
+            }
+            let id = state.nextWatcherID
+            state.nextWatcherID += 1
+            state.watchers[id] = Watcher(resource: resource, namespace: namespace, continuation: continuation)
+            return (id, fromRevision.map { max($0, 0) } ?? state.revision, initial)
+        }
+        continuation.onTermination = { [weak self] _ in
+            self?.state.withLock { _ = $0.watchers.removeValue(forKey: id) }
+        }
+        return StoreWatch(events: stream, startRevision: start, initialObjects: initial)
+    }
+
+    public var watcherCount: Int { state.withLock { $0.watchers.count } }
+
+    /// Ends every watch (server shutdown): streams finish, so watch responses complete.
+    public func closeAllWatches() {
+        let watchers = state.withLock { state in
+            defer { state.watchers.removeAll() }
+            return Array(state.watchers.values)
+        }
+        for watcher in watchers { watcher.continuation.finish() }
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import KubeServer
+import Logging
+
+// The API servers of a local fleet: `hub` and `member-<i>`, each HTTPS with its own CA and an
+// admin identity in group system:masters (the kubeconfig's user).
+
+struct LocalClusters {
+    struct Entry {
+        var context: String
+        var server: APIServer
+        var authority: CertificateAuthority
+        var admin: IssuedCertificate
+    }
+
+    var servers: [Entry] = []
+
+    init(memberCount: Int, logger: Logger) throws {
+        let names = ["hub"] + (0..<memberCount).map { "member-\($0 + 1)" }
+        for (index, name) in names.enumerated() {
+            let authority = try CertificateAuthority.makeSelfSigned(name: "fleetnet-\(name)")
+            let serverCertificate = try authority.issueServerCertificate(
+                commonName: name, dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"])
+            let admin = try authority.issueClientCertificate(user: "fleetnet-admin", groups: ["system:masters"])
+            // Service IPs per cluster as DESIGN.md assigns them: member-i gets 10.(100+i).0.0/16, the hub 10.100.0.0/16.
+            let options = ServerOptions(serviceClusterIPRange: "10.\(100 + index).0.0/16")
+            let server = try APIServer(
+                configuration: APIServerConfiguration(
+                    name: name, transport: .tls(authority: authority, serverCertificate: serverCertificate),
+                    options: options),
+                logger: logger)
+            servers.append(Entry(context: name, server: server, authority: authority, admin: admin))
+        }
+    }
+
+    func writeKubeconfig(to url: URL) async throws {
+        var entries: [KubeconfigEntry] = []
+        for entry in servers {
+            entries.append(
+                KubeconfigEntry(
+                    context: entry.context, server: await entry.server.url(),
+                    certificateAuthorityPEM: try entry.authority.certificatePEM,
+                    clientCertificatePEM: try entry.admin.certificatePEM, clientKeyPEM: entry.admin.privateKeyPEM))
+        }
+        try KubeconfigWriter.write(entries, currentContext: "hub", to: url)
+    }
+}
