@@ -7,7 +7,12 @@
 
 extension JSONValue {
     /// Maximum nesting of arrays and objects accepted by the parser.
-    public static let maximumParsingDepth = 10_000
+    ///
+    /// Lower than Go's 10 000 on purpose: everything downstream of the parser (equality, hashing,
+    /// serialisation, patches, even deallocation) recurses per level, and Swift concurrency threads
+    /// have small stacks (a debug build overflows between 2 000 and 4 000 levels). Real objects,
+    /// CRD schemas included, stay well below 100 levels.
+    public static let maximumParsingDepth = 1_000
 
     /// Parses one JSON document (surrounding whitespace allowed, trailing garbage rejected).
     public init(parsing bytes: some Collection<UInt8>) throws(JSONParseError) {
