@@ -65,7 +65,7 @@ extension APIServerCore {
             case .strategicMerge:
                 do {
                     proposed = try StrategicMergePatch.apply(
-                        patchDocument, to: live, schema: PatchSchema.forKind(definition.kind, group: definition.group))
+                        patchDocument, to: live, schema: PatchSchema.forKind(definition.kind))
                 } catch {
                     throw .badRequest("\(error)")
                 }
