@@ -225,3 +225,52 @@ struct ServerSideApplyTests {
         #expect(result[path: ["metadata", "managedFields"]] == nil)
     }
 }
+
+@Suite("structural schema types")
+struct StructuralSchemaTypeResolverTests {
+    let resolver = StructuralSchemaTypeResolver(openAPIV3Schema: [
+        "type": "object",
+        "properties": [
+            "spec": [
+                "type": "object",
+                "properties": [
+                    "clusters": [
+                        "type": "array", "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["name"],
+                        "items": ["type": "object", "properties": ["name": ["type": "string"], "weight": ["type": "integer"]]],
+                    ],
+                    "selector": ["type": "object", "x-kubernetes-map-type": "atomic"],
+                ],
+            ]
+        ],
+    ])
+
+    @Test("x-kubernetes extensions decide list and map types")
+    func types() {
+        #expect(resolver.listType(at: ObjectPath(fields: "spec", "clusters")) == .map(keys: ["name"]))
+        #expect(resolver.mapType(at: ObjectPath(fields: "spec", "selector")) == .atomic)
+        #expect(resolver.listType(at: ObjectPath(fields: "metadata", "finalizers")) == .set)
+        #expect(resolver.listType(at: ObjectPath(fields: "spec", "other")) == .atomic)
+    }
+
+    @Test("creating a custom resource owns its structs with \".\" as Update, not as Apply")
+    func createEntries() throws {
+        let object: JSONValue = [
+            "apiVersion": "example.com/v1", "kind": "Thing", "metadata": ["name": "t"],
+            "spec": ["clusters": [["name": "a", "weight": 1]]],
+        ]
+        let created = try ManagedFieldsTracker.update(
+            old: nil, new: object, manager: "kubectl-create", apiVersion: "example.com/v1", resolver: resolver,
+            now: "t1")
+        let update = try #require(created[path: ["metadata", "managedFields"]]?[0]?["fieldsV1"])
+        #expect(
+            try FieldSet(fieldsV1: update).fieldsV1JSON
+                == #"{"f:spec":{"f:clusters":{"k:{\"name\":\"a\"}":{"f:name":{},"f:weight":{},".":{}},".":{}},".":{}}}"#)
+        let applied = try ServerSideApply.apply(
+            configuration: object, to: nil, manager: "kubectl", force: false, apiVersion: "example.com/v1",
+            resolver: resolver, now: "t1")
+        let apply = try #require(applied[path: ["metadata", "managedFields"]]?[0]?["fieldsV1"])
+        #expect(
+            try FieldSet(fieldsV1: apply).fieldsV1JSON
+                == #"{"f:spec":{"f:clusters":{"k:{\"name\":\"a\"}":{"f:name":{},"f:weight":{},".":{}}}}}"#)
+    }
+}
