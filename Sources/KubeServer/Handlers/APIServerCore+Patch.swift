@@ -70,16 +70,9 @@ extension APIServerCore {
                     throw .badRequest("\(error)")
                 }
             case .apply:
-                try ServerSideApplyRequest.validate(patchDocument, definition: definition, name: name)
-                do {
-                    proposed = try ManagedFields.apply(
-                        configuration: patchDocument, to: live, manager: options.fieldManager, force: options.force,
-                        subresource: subresource.isEmpty ? nil : subresource, definition: definition)
-                } catch let conflict as APIError {
-                    throw conflict
-                } catch {
-                    throw .internal("\(error)")
-                }
+                proposed = try FieldOwnership.apply(
+                    configuration: patchDocument, to: live, manager: options.fieldManager, force: options.force,
+                    subresource: subresource.isEmpty ? nil : subresource, definition: definition)
                 managedFields = proposed[path: ["metadata", "managedFields"]] ?? .array([])
             }
             let pinned = proposed.metaResourceVersion
@@ -112,42 +105,16 @@ extension APIServerCore {
     private func applyCreate(
         _ definition: ResourceDefinition, namespace: String, name: String, configuration: JSONValue, options: WriteOptions
     ) throws(APIError) -> (object: JSONValue, warnings: [String], created: Bool) {
-        try ServerSideApplyRequest.validate(configuration, definition: definition, name: name)
+        try FieldOwnership.validateApply(configuration, definition: definition, name: name)
         var body = configuration
         if body.metaName.isEmpty { body.setMeta("name", .string(name)) }
-        let object: JSONValue
-        do {
-            object = try ManagedFields.apply(
-                configuration: body, to: nil, manager: options.fieldManager, force: options.force, subresource: nil,
-                definition: definition)
-        } catch let error as APIError {
-            throw error
-        } catch {
-            throw .internal("\(error)")
-        }
+        let object = try FieldOwnership.apply(
+            configuration: body, to: nil, manager: options.fieldManager, force: options.force, subresource: nil,
+            definition: definition)
         var createOptions = options
         createOptions.fieldManager = ""
         let (created, warnings) = try create(
             definition, namespace: namespace, body: object, options: createOptions, keepManagedFields: true)
         return (created, warnings, true)
-    }
-}
-
-/// Checks on the body of an apply request, as kube-apiserver's apply patcher makes them.
-enum ServerSideApplyRequest {
-    static func validate(_ configuration: JSONValue, definition: ResourceDefinition, name: String) throws(APIError) {
-        guard case .object = configuration else {
-            throw .badRequest("error decoding YAML: the apply configuration must be an object")
-        }
-        if configuration["apiVersion"]?.stringValue?.isEmpty ?? true {
-            throw .badRequest("apiVersion must be specified in an apply configuration")
-        }
-        if configuration["kind"]?.stringValue?.isEmpty ?? true {
-            throw .badRequest("kind must be specified in an apply configuration")
-        }
-        let bodyName = configuration.metaName
-        if !bodyName.isEmpty && bodyName != name {
-            throw .badRequest("the name of the object (\(bodyName)) does not match the name on the URL (\(name))")
-        }
     }
 }

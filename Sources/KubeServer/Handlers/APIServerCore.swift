@@ -92,9 +92,8 @@ public final class APIServerCore: Sendable {
         try allocate(&object, as: definition, old: nil)
         object.setMeta("uid", .string(UUID().uuidString.lowercased()))
         if !keepManagedFields {
-            object = ManagedFields.recordUpdate(
-                old: nil, new: object, manager: options.fieldManager, subresource: nil,
-                apiVersion: definition.groupVersion, definition: definition)
+            object = try FieldOwnership.recordUpdate(
+                old: nil, new: object, manager: options.fieldManager, subresource: nil, definition: definition)
         }
         if options.isDryRun {
             release(object, as: definition)
@@ -187,9 +186,9 @@ public final class APIServerCore: Sendable {
         if let managedFieldsOverride {
             object.setMeta("managedFields", managedFieldsOverride)
         } else {
-            object = ManagedFields.recordUpdate(
+            object = try FieldOwnership.recordUpdate(
                 old: current, new: object, manager: manager, subresource: subresource.isEmpty ? nil : subresource,
-                apiVersion: definition.groupVersion, definition: definition)
+                definition: definition)
         }
         if object == current || Self.equalIgnoringManagedFieldTimes(object, current) {
             // A write that changes nothing does not create a revision (kube-apiserver short-circuits too).
