@@ -20,7 +20,7 @@ public struct KubectlJSONPath: Sendable, Equatable {
         }
     }
 
-    indirect enum Segment: Sendable, Equatable {
+    enum Segment: Sendable, Equatable {
         case field(String)
         case fields([String])
         case index([Int])

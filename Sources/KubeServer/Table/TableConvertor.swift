@@ -40,15 +40,21 @@ public enum TableRenderContext {
 /// Builds the Table for `objects` (items of a list, or one object for a single GET).
 /// - Parameters:
 ///   - listMeta: the list's `metadata`; `resourceVersion`, `continue` and `remainingItemCount` are kept.
+///     For a single object pass the object's `metadata` (a real server copies its resourceVersion).
 ///   - tableVersion: `v1` or `v1beta1`, as negotiated; the row objects use the same version.
 public func makeTable(
     objects: [JSONValue], definition: ResourceDefinition, includeObject: IncludeObjectPolicy = .metadata,
     listMeta: JSONValue, now: Date, tableVersion: String = "v1"
 ) -> JSONValue {
     let columns = TableColumns.columns(for: definition)
+    // Compile each column's JSONPath once per table rather than once per cell.
+    let paths = columns.map { $0.compute == nil ? try? KubectlJSONPath($0.jsonPath) : nil }
     let rows: [JSONValue] = TableRenderContext.$now.withValue(now) {
         objects.map { object in
-            var row: JSONValue = ["cells": .array(columns.map { TableColumns.cell(for: $0, in: object, now: now) })]
+            let cells = zip(columns, paths).map { column, path in
+                TableColumns.cell(for: column, path: path, in: object, now: now)
+            }
+            var row: JSONValue = ["cells": .array(cells)]
             switch includeObject {
             case .none: break
             case .object: row["object"] = object
@@ -95,9 +101,9 @@ enum TableColumns {
     /// One cell: the column's `compute` closure if any, else its JSONPath with the semantics of
     /// the apiextensions table convertor: only the first match counts; a missing value, a failed
     /// parse or a value of the wrong type gives `null`.
-    static func cell(for column: PrinterColumn, in object: JSONValue, now: Date) -> JSONValue {
+    static func cell(for column: PrinterColumn, path: KubectlJSONPath?, in object: JSONValue, now: Date) -> JSONValue {
         if let compute = column.compute { return compute(object) }
-        guard let path = try? KubectlJSONPath(column.jsonPath), let value = path.firstMatch(in: object) else { return .null }
+        guard let path, let value = path.firstMatch(in: object) else { return .null }
         return typedCell(value, type: column.type, now: now)
     }
 
