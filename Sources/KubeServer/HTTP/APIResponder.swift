@@ -56,7 +56,7 @@ struct APIResponder: HTTPResponder {
         case "/healthz", "/readyz", "/livez", "/healthz/", "/readyz/", "/livez/":
             return HTTPSupport.textResponse("ok")
         case "/version", "/version/":
-            return HTTPSupport.jsonResponse(ServerVersion().json)
+            return HTTPSupport.jsonResponse(ServerVersion().document)
         case "/openapi/v3", "/openapi/v3/":
             return HTTPSupport.jsonResponse(OpenAPIDocuments(definitions: definitions).index)
         default:
@@ -117,17 +117,22 @@ struct APIResponder: HTTPResponder {
             throw APIError.resourceNotFound
         }
         let namespace = info.objectNamespace
-        let table = TableRequest(acceptHeader: request.headers[.accept], query: query)
+        let table = try TableRequest.from(acceptHeader: request.headers[.accept], query: query)
         let userAgent = request.headers[.userAgent]
 
         switch info.verb {
         case "get":
             let object = try core.get(definition, namespace: namespace, name: info.name)
-            return render([object], single: true, definition: definition, table: table)
+            guard let table else { return HTTPSupport.jsonResponse(object) }
+            return HTTPSupport.jsonResponse(
+                table.render([object], definition: definition, listMeta: object["metadata"] ?? .emptyObject),
+                contentType: table.contentType)
         case "list":
             let list = try core.list(definition, namespace: namespace, options: ListOptions(query: query))
-            if table != nil {
-                return render(list["items"]?.arrayValue ?? [], single: false, definition: definition, table: table, listMetadata: list["metadata"])
+            if let table {
+                return HTTPSupport.jsonResponse(
+                    table.render(list["items"]?.arrayValue ?? [], definition: definition, listMeta: list["metadata"] ?? .emptyObject),
+                    contentType: table.contentType)
             }
             return HTTPSupport.jsonResponse(list)
         case "watch":
@@ -201,16 +206,5 @@ struct APIResponder: HTTPResponder {
                 code: 415, reason: "UnsupportedMediaType",
                 message: "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml")
         }
-    }
-
-    private func render(
-        _ objects: [JSONValue], single: Bool, definition: ResourceDefinition, table: TableRequest?,
-        listMetadata: JSONValue? = nil
-    ) -> Response {
-        guard let table else { return HTTPSupport.jsonResponse(objects.first ?? .null) }
-        let rendered = TableRenderer.makeTable(
-            objects: objects, definition: definition, includeObject: table.includeObject,
-            listMeta: listMetadata ?? .emptyObject, now: Date())
-        return HTTPSupport.jsonResponse(rendered, contentType: table.contentType)
     }
 }

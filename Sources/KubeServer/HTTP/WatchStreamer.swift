@@ -92,9 +92,9 @@ struct WatchStreamer: Sendable {
     private func write(_ event: WatchEvent, to writer: inout any ResponseBodyWriter) async throws {
         var object = event.object
         if let table, event.type != "BOOKMARK" && event.type != "ERROR" {
-            object = TableRenderer.makeTable(
-                objects: [event.object], definition: definition, includeObject: table.includeObject,
-                listMeta: ["resourceVersion": .string(event.object.metaResourceVersion)], now: Date())
+            object = table.render(
+                [event.object], definition: definition,
+                listMeta: ["resourceVersion": .string(event.object.metaResourceVersion)])
         }
         let line: JSONValue = ["type": .string(event.type), "object": object]
         var bytes = line.serialized()
