@@ -45,36 +45,49 @@ struct SchemaValidatorTests {
         #expect(validate(valid, schema: SchemaValidatorTests.schema).isEmpty)
     }
 
-    @Test("reports the messages a real apiserver gives", arguments: [
-        (["color": "purple", "ports": [["port": 1]]] as JSONValue,
+    struct MessageCase: Sendable, CustomTestStringConvertible {
+        let spec: JSONValue
+        let messages: [String]
+        init(_ spec: JSONValue, _ messages: String...) {
+            self.spec = spec
+            self.messages = messages
+        }
+        var testDescription: String { messages[0] }
+    }
+
+    static let messageCases: [MessageCase] = [
+        MessageCase(["color": "purple", "ports": [["port": 1]]],
          "spec.color: Unsupported value: \"purple\": supported values: \"red\", \"green\", \"blue\""),
-        (["replicas": 11, "ports": [["port": 1]]], "spec.replicas: Invalid value: 11: spec.replicas in body should be less than or equal to 10"),
-        (["replicas": 0, "ports": [["port": 1]]], "spec.replicas: Invalid value: 0: spec.replicas in body should be greater than or equal to 1"),
-        (["ratio": 1.5, "ports": [["port": 1]]], "spec.ratio: Invalid value: 1.5: spec.ratio in body should be less than 1.5"),
-        (["ratio": 0.7, "ports": [["port": 1]]], "spec.ratio: Invalid value: 0.7: spec.ratio in body should be a multiple of 0.5"),
-        (["name": "", "ports": [["port": 1]]], "spec.name: Invalid value: \"\": spec.name in body should be at least 1 chars long"),
-        (["name": "A", "ports": [["port": 1]]], "spec.name: Invalid value: \"A\": spec.name in body should match '^[a-z]+$'"),
-        (["name": "abcdef", "ports": [["port": 1]]], "spec.name: Too long: may not be more than 5 bytes"),
-        ([:], "spec.ports: Required value"),
-        (["replicas": "string", "ports": [["port": 1]]],
+        MessageCase(["replicas": 11, "ports": [["port": 1]]], "spec.replicas: Invalid value: 11: spec.replicas in body should be less than or equal to 10"),
+        MessageCase(["replicas": 0, "ports": [["port": 1]]], "spec.replicas: Invalid value: 0: spec.replicas in body should be greater than or equal to 1"),
+        MessageCase(["ratio": 1.5, "ports": [["port": 1]]], "spec.ratio: Invalid value: 1.5: spec.ratio in body should be less than 1.5"),
+        MessageCase(["ratio": 0.7, "ports": [["port": 1]]], "spec.ratio: Invalid value: 0.7: spec.ratio in body should be a multiple of 0.5"),
+        MessageCase(["name": "", "ports": [["port": 1]]], "spec.name: Invalid value: \"\": spec.name in body should be at least 1 chars long",
+                    "spec.name: Invalid value: \"\": spec.name in body should match '^[a-z]+$'"),
+        MessageCase(["name": "A", "ports": [["port": 1]]], "spec.name: Invalid value: \"A\": spec.name in body should match '^[a-z]+$'"),
+        MessageCase(["name": "abcdef", "ports": [["port": 1]]], "spec.name: Too long: may not be more than 5 bytes"),
+        MessageCase([:], "spec.ports: Required value"),
+        MessageCase(["replicas": "string", "ports": [["port": 1]]],
          "spec.replicas: Invalid value: \"string\": spec.replicas in body must be of type integer: \"string\""),
-        (["replicas": 2.5, "ports": [["port": 1]]],
+        MessageCase(["replicas": 2.5, "ports": [["port": 1]]],
          "spec.replicas: Invalid value: \"number\": spec.replicas in body must be of type integer: \"number\""),
-        (["name": nil, "ports": [["port": 1]]], "spec.name: Invalid value: \"null\": spec.name in body must be of type string: \"null\""),
-        (["ports": [["port": 1], ["port": 2], ["port": 3]]], "spec.ports: Too many: 3: must have at most 2 items"),
-        (["ports": []], "spec.ports: Invalid value: 0: spec.ports in body should have at least 1 items"),
-        (["ports": [["port": 1], ["port": 1]]], "spec.ports[1]: Duplicate value: \"object\""),
-        (["ports": [["port": 1]], "tags": ["a", "a"]], "spec.tags[1]: Duplicate value: \"a\""),
-        (["ports": [["port": "x"]]], "spec.ports[0].port: Invalid value: \"string\": spec.ports[0].port in body must be of type integer: \"string\""),
-        (["ports": [["port": 1]], "port": true],
+        MessageCase(["name": nil, "ports": [["port": 1]]], "spec.name: Invalid value: \"null\": spec.name in body must be of type string: \"null\""),
+        MessageCase(["ports": [["port": 1], ["port": 2], ["port": 3]]], "spec.ports: Too many: 3: must have at most 2 items"),
+        MessageCase(["ports": []], "spec.ports: Invalid value: 0: spec.ports in body should have at least 1 items"),
+        MessageCase(["ports": [["port": 1], ["port": 1]]], "spec.ports[1]: Duplicate value: \"object\""),
+        MessageCase(["ports": [["port": 1]], "tags": ["a", "a"]], "spec.tags[1]: Duplicate value: \"a\""),
+        MessageCase(["ports": [["port": "x"]]], "spec.ports[0].port: Invalid value: \"string\": spec.ports[0].port in body must be of type integer: \"string\""),
+        MessageCase(["ports": [["port": 1]], "port": true],
          "spec.port: Invalid value: \"boolean\": spec.port in body must be of type integer,string: \"boolean\""),
-        (["ports": [["port": 1]], "labels": ["a": "long"]], "spec.labels.a: Too long: may not be more than 3 bytes"),
-        (["ports": [["port": 1]], "created": "yesterday"],
+        MessageCase(["ports": [["port": 1]], "labels": ["a": "long"]], "spec.labels.a: Too long: may not be more than 3 bytes"),
+        MessageCase(["ports": [["port": 1]], "created": "yesterday"],
          "spec.created: Invalid value: \"yesterday\": spec.created in body must be of type date-time: \"yesterday\""),
-    ])
-    func reportsMessages(_ spec: JSONValue, _ message: String) {
-        let errors = validate(SchemaValidatorTests.object(spec: spec), schema: SchemaValidatorTests.schema)
-        #expect(errors.map(\.description) == [message])
+    ]
+
+    @Test("reports the messages a real apiserver gives", arguments: messageCases)
+    func reportsMessages(_ testCase: MessageCase) {
+        let errors = validate(SchemaValidatorTests.object(spec: testCase.spec), schema: SchemaValidatorTests.schema)
+        #expect(errors.map(\.description) == testCase.messages)
     }
 
     @Test("checks metadata.name only against the schema's name constraint")
