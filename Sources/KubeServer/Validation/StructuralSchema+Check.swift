@@ -14,7 +14,8 @@ extension StructuralSchema {
     public func check(at path: FieldPath) -> [FieldError] {
         var errors = checkStructure(level: .root, path: path)
         errors += checkDefaults(path: path, insideValueValidation: false)
-        errors += checkRules(path: path)
+        // Rules see the implicit root fields (metadata.name etc.) whatever the schema declares.
+        errors += withImplicitRootFields.checkRules(path: path)
         return errors
     }
 
