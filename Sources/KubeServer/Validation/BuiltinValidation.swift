@@ -183,7 +183,7 @@ enum BuiltinValidation {
         }
         errors += validateLabels(selector["matchLabels"], path: specPath.child("selector").child("matchLabels"))
         let templateLabels = spec["template"]?["metadata"]?["labels"] ?? .emptyObject
-        if !(matchLabels.isEmpty && expressions.isEmpty) && !LabelSelector.matches(selector, labels: templateLabels.objectValue ?? [:]) {
+        if !(matchLabels.isEmpty && expressions.isEmpty) && !LabelSelectorMatcher.matches(selector, labels: templateLabels.objectValue ?? [:]) {
             errors.append(.invalid(specPath.child("template").child("metadata").child("labels").description, templateLabels,
                 "`selector` does not match template `labels`"))
         }
@@ -215,8 +215,8 @@ enum BuiltinValidation {
                 let text = address.stringValue ?? ""
                 let valid: Bool
                 switch addressType {
-                case "IPv4": valid = StringFormat.isIPv4(text)
-                case "IPv6": valid = StringFormat.isIPv6(text)
+                case "IPv4": valid = OpenAPIStringFormat.isIPv4(text)
+                case "IPv6": valid = OpenAPIStringFormat.isIPv6(text)
                 case "FQDN": valid = NameValidation.dns1123SubdomainProblems(text).isEmpty
                 default: valid = true
                 }
@@ -342,7 +342,7 @@ enum BuiltinValidation {
 }
 
 /// `metav1.LabelSelector` matching (matchLabels and matchExpressions).
-public enum LabelSelector {
+public enum LabelSelectorMatcher {
     public static func matches(_ selector: JSONValue, labels: [String: JSONValue]) -> Bool {
         for (key, value) in selector["matchLabels"]?.objectValue ?? [:] where labels[key] != value {
             return false

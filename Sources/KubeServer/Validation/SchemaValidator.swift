@@ -64,7 +64,7 @@ struct SchemaValidator {
             break
         }
         if let enumValues = schema.enumValues, !enumValues.contains(where: { jsonEqual($0, value) }) {
-            let supported = enumValues.map { $0.stringValue ?? JSONText.encode($0) }
+            let supported = enumValues.map { $0.stringValue ?? ValidationText.encode($0) }
             errors.append(.notSupported(field(name), value, supported: supported))
         }
     }
@@ -80,8 +80,8 @@ struct SchemaValidator {
         if let pattern = schema.pattern, let regex = try? Regex(pattern), !text.contains(regex) {
             errors.append(.invalid(field(name), value, "\(subject(name)) should match '\(pattern)'"))
         }
-        if !schema.format.isEmpty, !StringFormat.isValid(text, format: schema.format) {
-            errors.append(.typeInvalid(field(name), value, "\(subject(name)) must be of type \(schema.format): \(JSONText.goQuote(text))"))
+        if !schema.format.isEmpty, !OpenAPIStringFormat.isValid(text, format: schema.format) {
+            errors.append(.typeInvalid(field(name), value, "\(subject(name)) must be of type \(schema.format): \(ValidationText.goQuote(text))"))
         }
     }
 
@@ -90,19 +90,19 @@ struct SchemaValidator {
         if let multipleOf = schema.multipleOf?.doubleValue, multipleOf > 0 {
             let quotient = number / multipleOf
             if quotient.rounded() != quotient {
-                errors.append(.invalid(field(name), value, "\(subject(name)) should be a multiple of \(GoFormat.number(schema.multipleOf!))"))
+                errors.append(.invalid(field(name), value, "\(subject(name)) should be a multiple of \(GoNumberFormat.number(schema.multipleOf!))"))
             }
         }
         if let maximum = schema.maximum, let limit = maximum.doubleValue {
             if schema.exclusiveMaximum ? number >= limit : number > limit {
                 let relation = schema.exclusiveMaximum ? "less than" : "less than or equal to"
-                errors.append(.invalid(field(name), value, "\(subject(name)) should be \(relation) \(GoFormat.number(maximum))"))
+                errors.append(.invalid(field(name), value, "\(subject(name)) should be \(relation) \(GoNumberFormat.number(maximum))"))
             }
         }
         if let minimum = schema.minimum, let limit = minimum.doubleValue {
             if schema.exclusiveMinimum ? number <= limit : number < limit {
                 let relation = schema.exclusiveMinimum ? "greater than" : "greater than or equal to"
-                errors.append(.invalid(field(name), value, "\(subject(name)) should be \(relation) \(GoFormat.number(minimum))"))
+                errors.append(.invalid(field(name), value, "\(subject(name)) should be \(relation) \(GoNumberFormat.number(minimum))"))
             }
         }
     }

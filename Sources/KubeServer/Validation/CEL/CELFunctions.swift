@@ -224,7 +224,7 @@ enum CELFunctions {
             return .int(converted)
         case .double(let number):
             guard number.isFinite, number > -9.223372036854775808e18, number < 9.223372036854775807e18 else {
-                throw CELEvaluationError(message: "range error converting \(GoFormat.float(number)) to int")
+                throw CELEvaluationError(message: "range error converting \(GoNumberFormat.float(number)) to int")
             }
             return .int(Int64(number))
         case .string(let text):
@@ -243,7 +243,7 @@ enum CELFunctions {
             return .uint(UInt64(number))
         case .double(let number):
             guard number.isFinite, number >= 0, number < 1.8446744073709552e19 else {
-                throw CELEvaluationError(message: "range error converting \(GoFormat.float(number)) to uint")
+                throw CELEvaluationError(message: "range error converting \(GoNumberFormat.float(number)) to uint")
             }
             return .uint(UInt64(number))
         case .string(let text):

@@ -110,7 +110,7 @@ public enum CELValue: Sendable {
         case .bool(let flag): return flag ? "true" : "false"
         case .int(let value): return String(value)
         case .uint(let value): return String(value)
-        case .double(let value): return GoFormat.float(value)
+        case .double(let value): return GoNumberFormat.float(value)
         case .string(let text): return text
         case .list(let elements): return "[" + elements.map(\.displayString).joined(separator: ", ") + "]"
         case .map(let entries):
@@ -126,7 +126,7 @@ public struct CELMapEntry: Sendable {
 }
 
 /// Number formatting as Go's `%v` prints float64 (shortest representation, exponent from 1e21).
-enum GoFormat {
+enum GoNumberFormat {
     static func float(_ value: Double) -> String {
         if value.isNaN { return "NaN" }
         if value.isInfinite { return value < 0 ? "-Inf" : "+Inf" }

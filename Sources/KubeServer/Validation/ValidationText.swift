@@ -3,14 +3,14 @@ import KubeModel
 // Small text renderings the apiserver's messages embed: compact JSON (enum values that are not
 // strings are listed as their JSON encoding) and Go's `%q` quoting.
 
-enum JSONText {
+enum ValidationText {
     /// Compact JSON with sorted keys, as Go's encoding/json prints maps.
     static func encode(_ value: JSONValue) -> String {
         switch value {
         case .null: return "null"
         case .bool(let flag): return flag ? "true" : "false"
         case .int(let number): return String(number)
-        case .double(let number): return GoFormat.float(number)
+        case .double(let number): return GoNumberFormat.float(number)
         case .string(let text): return goQuote(text)
         case .array(let elements): return "[" + elements.map(encode).joined(separator: ",") + "]"
         case .object(let members):
@@ -43,7 +43,7 @@ enum JSONText {
 
 /// The OpenAPI string formats the apiserver checks (a subset of kube-openapi's strfmt registry);
 /// unknown formats are accepted, as they are by the real server.
-enum StringFormat {
+enum OpenAPIStringFormat {
     static func isValid(_ text: String, format: String) -> Bool {
         switch format {
         case "date-time", "datetime": return matches(text, #"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"#)
