@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import HummingbirdTLS
 import KubeModel
 import Logging
@@ -53,7 +54,7 @@ public struct APIServerConfiguration: Sendable {
     }
 }
 
-public final class APIServer: Service, Sendable {
+public final class APIServer: ServiceLifecycle.Service, Sendable {
     public let configuration: APIServerConfiguration
     public let core: APIServerCore
     private let logger: Logger
@@ -88,6 +89,15 @@ public final class APIServer: Service, Sendable {
         }
     }
 
+    private func markListening(port: Int) {
+        let waiters = boundPort.withLock { state in
+            state.port = port
+            defer { state.waiters.removeAll() }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.resume(returning: port) }
+    }
+
     public func run() async throws {
         let security = ServerSecurity(
             authenticator: Authenticator(tokens: configuration.tokens, allowsAnonymous: configuration.allowsAnonymous),
@@ -103,14 +113,8 @@ public final class APIServer: Service, Sendable {
         let app = Application(
             responder: responder, server: serverBuilder,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
-            onServerRunning: { [boundPort] channel in
-                let port = channel.localAddress?.port ?? 0
-                let waiters = boundPort.withLock { state in
-                    state.port = port
-                    defer { state.waiters.removeAll() }
-                    return state.waiters
-                }
-                for waiter in waiters { waiter.resume(returning: port) }
+            onServerRunning: { [weak self] channel in
+                self?.markListening(port: channel.localAddress?.port ?? 0)
             },
             logger: logger)
         let controllers = ServerControllers(core: core, logger: logger)

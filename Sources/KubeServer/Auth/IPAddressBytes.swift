@@ -56,5 +56,6 @@ enum IPAddressBytes {
 }
 
 extension Character {
-    fileprivate var isASCIIDigit: Bool { ("0"..."9").contains(self) }
+    /// 0–9 only (Character.isNumber also accepts other scripts' digits).
+    var isASCIIDigit: Bool { ("0"..."9").contains(self) }
 }

@@ -73,6 +73,3 @@ private struct KubeVersion {
     }
 }
 
-extension Character {
-    fileprivate var isASCIIDigit: Bool { isASCII && isNumber }
-}

@@ -49,7 +49,7 @@ enum HTTPSupport {
         headers[.contentType] = contentType
         headers[.cacheControl] = "no-cache, private"
         for warning in warnings {
-            headers.append(HTTPField(name: .warning, value: "299 - \"\(escapeWarning(warning))\""))
+            headers.append(HTTPField(name: HTTPField.Name("Warning")!, value: "299 - \"\(escapeWarning(warning))\""))
         }
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }

@@ -48,7 +48,7 @@ public enum YAMLDocument {
     private static func convertScalar(_ scalar: Node.Scalar) -> JSONValue {
         let text = scalar.string
         if scalar.style != .plain { return .string(text) }
-        switch scalar.tag.name {
+        switch Tag.Name(rawValue: scalar.tag.rawValue) {
         case .null: return .null
         case .bool: return .bool(["true", "True", "TRUE"].contains(text))
         case .int:

@@ -96,10 +96,6 @@ enum OpenAPIStringFormat {
     }
 }
 
-extension Character {
-    var isASCIIDigit: Bool { isASCII && isNumber }
-}
-
 extension String {
     /// Splits on `separator`, keeping empty pieces (Foundation's `components(separatedBy:)`).
     func pieces(separatedBy separator: String) -> [String] {
