@@ -57,6 +57,14 @@ public struct Authenticator: Sendable {
         return allowsAnonymous ? .anonymous : .rejected
     }
 
+    /// Authenticates one request received on `channel`, taking the client certificate from its TLS
+    /// handler. Parses the peer certificate on every call; cache the identity per connection if that
+    /// shows up in profiles.
+    public func authenticate(authorizationHeader: String?, channel: any Channel) async -> AuthenticationResult {
+        let certificateUser = await identity(fromPeerCertificateOf: channel)
+        return authenticate(authorizationHeader: authorizationHeader, peerCertificateUser: certificateUser)
+    }
+
     /// The token of a `Bearer` authorization header; `nil` for other schemes or an empty token.
     public static func bearerToken(fromAuthorizationHeader header: String?) -> String? {
         guard let header else { return nil }

@@ -5,8 +5,8 @@ import NIOSSL
 import Testing
 
 /// Real TLS connections over loopback between a server using ``TLSConfiguration/kubeServer(serving:clientAuthority:)``
-/// and clients with and without certificates; the server answers each connection with the user its
-/// peer certificate names.
+/// and clients with and without certificates. Each request also carries an unknown bearer token, so
+/// the server answers with the certificate's user, or "rejected" when there is no certificate.
 @Suite struct TLSHandshakeTests {
     static let authority = try! CertificateAuthority.makeSelfSigned(name: "tls-test")
 
@@ -36,8 +36,9 @@ import Testing
                         // server keeps serving, as the API server must.
                         try? await connection.executeThenClose { input, output in
                             for try await _ in input {
-                                let user = await authenticator.identity(fromPeerCertificateOf: connection.channel)
-                                let reply = user.map { "\($0.name)|\($0.groups.joined(separator: ","))" } ?? "no certificate"
+                                let result = await authenticator.authenticate(
+                                    authorizationHeader: "Bearer unknown-token", channel: connection.channel)
+                                let reply = result.user.map { "\($0.name)|\($0.groups.joined(separator: ","))" } ?? "rejected"
                                 try await output.write(ByteBuffer(string: reply))
                                 break
                             }
@@ -68,12 +69,12 @@ import Testing
         let client = try Self.authority.issueClientCertificate(user: "alice", groups: ["devs", "fleet:members"])
         let reply = try await Self.exchange(
             clientConfiguration: .kubeClient(trusting: Self.authority, clientCertificate: client))
-        #expect(reply == "alice|devs,fleet:members")
+        #expect(reply == "alice|devs,fleet:members,system:authenticated")
     }
 
-    @Test func connectionWithoutClientCertificateIsAccepted() async throws {
+    @Test func connectionWithoutClientCertificateIsAcceptedAndFallsBackToTheToken() async throws {
         let reply = try await Self.exchange(clientConfiguration: .kubeClient(trusting: Self.authority))
-        #expect(reply == "no certificate")
+        #expect(reply == "rejected")
     }
 
     @Test func clientCertificateOfAnotherAuthorityFailsTheHandshake() async throws {
