@@ -141,7 +141,18 @@ struct APIResponder: HTTPResponder {
                 options.fieldSelector = options.fieldSelector.isEmpty
                     ? "metadata.name=\(info.name)" : options.fieldSelector + ",metadata.name=\(info.name)"
             }
-            let session = try core.watch(definition, namespace: namespace, options: options)
+            let started = Result { () throws(APIError) -> WatchSession in
+                try core.watch(definition, namespace: namespace, options: options)
+            }
+            let session: WatchSession
+            switch started {
+            case .success(let value):
+                session = value
+            case .failure(let error):
+                guard error.code == 410 else { throw error }
+                // Like kube-apiserver: the watch starts, then reports 410 Expired as an ERROR event.
+                return WatchStreamer.errorResponse(error, contentType: table?.contentType)
+            }
             return WatchStreamer(
                 session: session, definition: definition, table: table, options: options,
                 bookmarkInterval: core.options.bookmarkInterval

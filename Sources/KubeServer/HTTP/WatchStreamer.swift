@@ -35,6 +35,16 @@ struct WatchStreamer: Sendable {
             })
     }
 
+    /// A watch response consisting of one ERROR event carrying `error`'s Status.
+    static func errorResponse(_ error: APIError, contentType: String?) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = contentType ?? "application/json"
+        let line: JSONValue = ["type": "ERROR", "object": error.status]
+        var bytes = line.serialized()
+        bytes.append(UInt8(ascii: "\n"))
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
     private func stream(into writer: inout any ResponseBodyWriter) async throws {
         var lastRevision = session.storeWatch.startRevision
         for event in session.initialEvents {

@@ -46,6 +46,7 @@ public final class APIServerCore: Sendable {
         self.registry = ResourceRegistry()
         self.clusterIPs = try IPAllocator(cidr: options.serviceClusterIPRange)
         self.nodePorts = PortAllocator(range: options.nodePortRange)
+        try bootstrap()
     }
 
     // MARK: Read
