@@ -24,6 +24,8 @@ enum BuiltinDefaults {
             if isCreate && object[path: ["status", "phase"]] == nil {
                 object[path: ["status", "phase"]] = "Pending"
             }
+        case ("apiextensions.k8s.io", "CustomResourceDefinition"):
+            defaultCustomResourceDefinition(&object)
         case ("", "Secret"):
             if object["type"] == nil { object["type"] = "Opaque" }
         default:
@@ -58,6 +60,16 @@ enum BuiltinDefaults {
             service[path: ["status", "loadBalancer"]] = .emptyObject
         }
         service["spec"] = spec
+    }
+
+    private static func defaultCustomResourceDefinition(_ crd: inout JSONValue) {
+        if let kind = crd[path: ["spec", "names", "kind"]]?.stringValue {
+            if crd[path: ["spec", "names", "listKind"]] == nil { crd[path: ["spec", "names", "listKind"]] = .string(kind + "List") }
+            if crd[path: ["spec", "names", "singular"]] == nil {
+                crd[path: ["spec", "names", "singular"]] = .string(kind.lowercased())
+            }
+        }
+        if crd[path: ["spec", "conversion"]] == nil { crd[path: ["spec", "conversion"]] = ["strategy": "None"] }
     }
 
     private static func defaultDeployment(_ deployment: inout JSONValue) {
