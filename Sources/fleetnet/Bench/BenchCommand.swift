@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+
+// `fleetnet bench [SCENARIO...]`: benchmarks in release builds, printed as a table and
+// optionally written as JSON (one object per scenario, keyed by its name).
+
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench", abstract: "Run benchmarks (use a release build: swift run -c release fleetnet bench).")
+
+    @Argument(help: "Scenarios to run: apiserver.")
+    var scenarios: [String] = ["apiserver"]
+
+    @Option(name: .long, help: "Objects to create, get and list in the apiserver scenario.")
+    var objects: Int = 10_000
+
+    @Option(name: .long, help: "Concurrent watchers in the apiserver scenario.")
+    var watchers: Int = 100
+
+    @Option(name: .long, help: "Writes observed by every watcher in the apiserver scenario.")
+    var fanoutWrites: Int = 200
+
+    @Option(name: .long, help: "Write the results as JSON to this file.")
+    var json: String?
+
+    func validate() throws {
+        let known = ["apiserver"]
+        for scenario in scenarios where !known.contains(scenario) {
+            throw ValidationError("unknown scenario \"\(scenario)\"; known scenarios: \(known.joined(separator: ", "))")
+        }
+        guard objects > 0, watchers > 0, fanoutWrites > 0 else {
+            throw ValidationError("--objects, --watchers and --fanout-writes must be positive")
+        }
+    }
+
+    func run() async throws {
+        #if DEBUG
+            FileHandle.standardError.write(Data("warning: this is a debug build; figures are not representative (use -c release)\n".utf8))
+        #endif
+        var results: [String: [String: Double]] = [:]
+        for scenario in scenarios {
+            switch scenario {
+            case "apiserver":
+                let benchmark = APIServerBenchmark(objectCount: objects, watcherCount: watchers, fanoutWrites: fanoutWrites)
+                results[scenario] = try await benchmark.run()
+            default:
+                break
+            }
+        }
+        for (scenario, figures) in results.sorted(by: { $0.key < $1.key }) {
+            print("\n\(scenario)")
+            for (name, value) in figures.sorted(by: { $0.key < $1.key }) {
+                print("  \(name.padding(toLength: 28, withPad: " ", startingAt: 0)) \(Self.format(value))")
+            }
+        }
+        if let json {
+            let data = try JSONSerialization.data(withJSONObject: results, options: [.prettyPrinted, .sortedKeys])
+            try data.write(to: URL(fileURLWithPath: json))
+        }
+    }
+
+    static func format(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e12 ? String(Int64(value)) : String(format: "%.3f", value)
+    }
+}

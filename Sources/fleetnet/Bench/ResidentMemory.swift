@@ -1,0 +1,12 @@
+import Foundation
+
+// Resident set size of this process, from /proc/self/statm (Linux).
+
+enum ResidentMemory {
+    static func currentMegabytes() -> Double {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+        let fields = text.split(separator: " ")
+        guard fields.count > 1, let pages = Double(fields[1]) else { return 0 }
+        return pages * Double(sysconf(Int32(_SC_PAGESIZE))) / 1_048_576
+    }
+}
