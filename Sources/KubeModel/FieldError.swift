@@ -56,7 +56,7 @@ public struct FieldError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     public static func notSupported(_ field: String, _ value: JSONValue, supported: [String]) -> FieldError {
-        let list = supported.map { quoted($0) }.joined(separator: ", ")
+        let list = supported.map { GoSyntax.quoted($0) }.joined(separator: ", ")
         return FieldError(.notSupported, field: field, badValue: value, detail: "supported values: \(list)")
     }
 
@@ -108,26 +108,12 @@ public struct FieldError: Error, Sendable, Hashable, CustomStringConvertible {
         case .int(let number): return String(number)
         case .double(let number):
             return number.rounded() == number && abs(number) < 1e15 ? String(Int64(number)) : String(number)
-        case .string(let text): return quoted(text)
+        case .string(let text): return GoSyntax.quoted(text)
         case .array: return "\"array\""
         case .object: return "\"object\""
         }
     }
 
-    static func quoted(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\t": result += "\\t"
-            case "\r": result += "\\r"
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
-    }
 }
 
 /// Builds dotted field paths as apimachinery's `field.Path` does.

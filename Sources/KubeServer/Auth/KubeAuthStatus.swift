@@ -39,7 +39,7 @@ public enum KubeAuthStatus {
         } else if name.isEmpty {
             fullMessage = "\(qualifiedResource) is forbidden: \(message)"
         } else {
-            fullMessage = "\(qualifiedResource) \(quoted(name)) is forbidden: \(message)"
+            fullMessage = "\(qualifiedResource) \(GoSyntax.quoted(name)) is forbidden: \(message)"
         }
 
         var details: [String: JSONValue] = [:]
@@ -61,14 +61,14 @@ public enum KubeAuthStatus {
     /// The part after `is forbidden: `, e.g.
     /// `User "alice" cannot list resource "services" in API group "" in the namespace "default"`.
     public static func forbiddenMessage(_ attributes: AuthorizationAttributes) -> String {
-        let user = quoted(attributes.user.name)
+        let user = GoSyntax.quoted(attributes.user.name)
         guard attributes.isResourceRequest else {
-            return "User \(user) cannot \(attributes.verb) path \(quoted(attributes.path))"
+            return "User \(user) cannot \(attributes.verb) path \(GoSyntax.quoted(attributes.path))"
         }
-        let action = "User \(user) cannot \(attributes.verb) resource \(quoted(attributes.combinedResource)) "
-            + "in API group \(quoted(attributes.apiGroup))"
+        let action = "User \(user) cannot \(attributes.verb) resource \(GoSyntax.quoted(attributes.combinedResource)) "
+            + "in API group \(GoSyntax.quoted(attributes.apiGroup))"
         if !attributes.namespace.isEmpty {
-            return "\(action) in the namespace \(quoted(attributes.namespace))"
+            return "\(action) in the namespace \(GoSyntax.quoted(attributes.namespace))"
         }
         return "\(action) at the cluster scope"
     }

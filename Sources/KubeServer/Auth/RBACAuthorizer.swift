@@ -58,8 +58,8 @@ public struct RBACAuthorizer: Sendable {
                 do {
                     let rules = try await rules(of: roleReference, bindingNamespace: "", in: source)
                     if rules.contains(where: { $0.allows(attributes) }) {
-                        return "RBAC: allowed by ClusterRoleBinding \(quoted(name(of: binding))) of "
-                            + "\(roleReference.kind) \(quoted(roleReference.name)) to "
+                        return "RBAC: allowed by ClusterRoleBinding \(GoSyntax.quoted(name(of: binding))) of "
+                            + "\(roleReference.kind) \(GoSyntax.quoted(roleReference.name)) to "
                             + subject.description(bindingNamespace: "")
                     }
                 } catch {
@@ -81,8 +81,8 @@ public struct RBACAuthorizer: Sendable {
                 do {
                     let rules = try await rules(of: roleReference, bindingNamespace: namespace, in: source)
                     if rules.contains(where: { $0.allows(attributes) }) {
-                        return "RBAC: allowed by RoleBinding \(quoted("\(name(of: binding))/\(namespace)")) of "
-                            + "\(roleReference.kind) \(quoted(roleReference.name)) to "
+                        return "RBAC: allowed by RoleBinding \(GoSyntax.quoted("\(name(of: binding))/\(namespace)")) of "
+                            + "\(roleReference.kind) \(GoSyntax.quoted(roleReference.name)) to "
                             + subject.description(bindingNamespace: namespace)
                     }
                 } catch {
@@ -183,9 +183,9 @@ public enum RBACResolutionError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .notFound(let resource, let name):
-            return "\(resource).rbac.authorization.k8s.io \(quoted(name)) not found"
+            return "\(resource).rbac.authorization.k8s.io \(GoSyntax.quoted(name)) not found"
         case .unsupportedRoleReferenceKind(let kind):
-            return "unsupported role reference kind: \(quoted(kind))"
+            return "unsupported role reference kind: \(GoSyntax.quoted(kind))"
         }
     }
 }

@@ -129,9 +129,9 @@ struct RBACSubject: Sendable, Hashable {
     func description(bindingNamespace: String) -> String {
         if kind == "ServiceAccount" {
             let accountNamespace = namespace.isEmpty ? bindingNamespace : namespace
-            return "\(kind) \(quoted("\(name)/\(accountNamespace)"))"
+            return "\(kind) \(GoSyntax.quoted("\(name)/\(accountNamespace)"))"
         }
-        return "\(kind) \(quoted(name))"
+        return "\(kind) \(GoSyntax.quoted(name))"
     }
 }
 
@@ -176,26 +176,6 @@ struct RBACLabelSelector: Sendable {
     }
 }
 
-/// A Go `%q` rendering of a string, as Kubernetes messages quote names.
-func quoted(_ text: String) -> String {
-    var result = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": result += "\\\""
-        case "\\": result += "\\\\"
-        case "\n": result += "\\n"
-        case "\t": result += "\\t"
-        case "\r": result += "\\r"
-        default:
-            if scalar.value < 0x20 || scalar.value == 0x7f {
-                result += "\\x" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
-            } else {
-                result.unicodeScalars.append(scalar)
-            }
-        }
-    }
-    return result + "\""
-}
 
 extension Optional where Wrapped == JSONValue {
     /// The string elements of an array value; empty when absent or not an array.

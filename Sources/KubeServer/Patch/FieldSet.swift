@@ -130,7 +130,7 @@ public struct FieldSet: Hashable, Sendable, CustomStringConvertible {
             if key == "." { continue }
             guard let element = try ObjectPath.Element(serialized: key) else { continue }
             guard case .object(let nested) = value else {
-                throw FieldSetError(message: "fieldsV1 entry \(JSONText.quoted(key)) must be an object")
+                throw FieldSetError(message: "fieldsV1 entry \(GoSyntax.quoted(key)) must be an object")
             }
             let child = try FieldSet(fieldsV1: value)
             if nested.isEmpty || nested["."] != nil { members.insert(element) }

@@ -70,8 +70,8 @@ public struct ManagedFieldsEntry: Hashable, Sendable {
         /// How conflict messages name the manager: `"kubectl"`, `"x" with subresource "status"`,
         /// and `using <apiVersion>` for updaters.
         public var printed: String {
-            var text = JSONText.quoted(manager)
-            if !subresource.isEmpty { text += " with subresource \(JSONText.quoted(subresource))" }
+            var text = GoSyntax.quoted(manager)
+            if !subresource.isEmpty { text += " with subresource \(GoSyntax.quoted(subresource))" }
             if operation == .update { text += " using \(apiVersion)" }
             return text
         }
@@ -90,7 +90,7 @@ public struct ManagedFieldsEntry: Hashable, Sendable {
             throw FieldSetError(message: "managedFields entry has an invalid operation")
         }
         if let type = json["fieldsType"]?.stringValue, type != "FieldsV1" {
-            throw FieldSetError(message: "invalid fieldsType \(JSONText.quoted(type))")
+            throw FieldSetError(message: "invalid fieldsType \(GoSyntax.quoted(type))")
         }
         self.init(
             manager: json["manager"]?.stringValue ?? "",

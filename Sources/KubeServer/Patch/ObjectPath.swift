@@ -22,7 +22,7 @@ public struct ObjectPath: Hashable, Sendable, Comparable, CustomStringConvertibl
         /// Parses a `fieldsV1` key such as `f:spec` or `k:{"name":"web"}`; `nil` for unknown prefixes.
         public init?(serialized text: String) throws(FieldSetError) {
             guard text.count >= 2, text.dropFirst().first == ":" else {
-                throw FieldSetError(message: "unable to parse path element \(JSONText.quoted(text))")
+                throw FieldSetError(message: "unable to parse path element \(GoSyntax.quoted(text))")
             }
             let body = String(text.dropFirst(2))
             switch text.first {
@@ -30,14 +30,14 @@ public struct ObjectPath: Hashable, Sendable, Comparable, CustomStringConvertibl
                 self = .field(body)
             case "k":
                 guard case .object(let members) = try Self.decode(body) else {
-                    throw FieldSetError(message: "expected key to be an object: \(JSONText.quoted(text))")
+                    throw FieldSetError(message: "expected key to be an object: \(GoSyntax.quoted(text))")
                 }
                 self = .key(members.map { KeyField(name: $0.key, value: $0.value) }.sorted())
             case "v":
                 self = .value(try Self.decode(body))
             case "i":
                 guard let index = Int(body) else {
-                    throw FieldSetError(message: "unable to parse index \(JSONText.quoted(text))")
+                    throw FieldSetError(message: "unable to parse index \(GoSyntax.quoted(text))")
                 }
                 self = .index(index)
             default:
@@ -92,7 +92,7 @@ public struct ObjectPath: Hashable, Sendable, Comparable, CustomStringConvertibl
             do {
                 return try JSONText.decode(text)
             } catch {
-                throw FieldSetError(message: "unable to parse path element value \(JSONText.quoted(text))")
+                throw FieldSetError(message: "unable to parse path element value \(GoSyntax.quoted(text))")
             }
         }
     }

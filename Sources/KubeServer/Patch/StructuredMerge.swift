@@ -89,7 +89,7 @@ public struct StructuredMerge: Sendable {
                 guard let value = members[key] ?? defaults[key] else {
                     throw FieldSetError(
                         message: "\(path): element \(index): associative list with keys has an element that omits "
-                            + "key field \(JSONText.quoted(key)) (and doesn't have default value)")
+                            + "key field \(GoSyntax.quoted(key)) (and doesn't have default value)")
                 }
                 fields.append(ObjectPath.KeyField(name: key, value: value))
             }

@@ -81,7 +81,7 @@ struct SchemaValidator {
             errors.append(.invalid(field(name), value, "\(subject(name)) should match '\(pattern)'"))
         }
         if !schema.format.isEmpty, !OpenAPIStringFormat.isValid(text, format: schema.format) {
-            errors.append(.typeInvalid(field(name), value, "\(subject(name)) must be of type \(schema.format): \(ValidationText.goQuote(text))"))
+            errors.append(.typeInvalid(field(name), value, "\(subject(name)) must be of type \(schema.format): \(GoSyntax.quoted(text))"))
         }
     }
 

@@ -11,34 +11,13 @@ enum ValidationText {
         case .bool(let flag): return flag ? "true" : "false"
         case .int(let number): return String(number)
         case .double(let number): return GoNumberFormat.float(number)
-        case .string(let text): return goQuote(text)
+        case .string(let text): return GoSyntax.quoted(text)
         case .array(let elements): return "[" + elements.map(encode).joined(separator: ",") + "]"
         case .object(let members):
-            return "{" + members.keys.sorted().map { "\(goQuote($0)):\(encode(members[$0]!))" }.joined(separator: ",") + "}"
+            return "{" + members.keys.sorted().map { "\(GoSyntax.quoted($0)):\(encode(members[$0]!))" }.joined(separator: ",") + "}"
         }
     }
 
-    /// Go's `strconv.Quote` for the common cases.
-    static func goQuote(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\t": result += "\\t"
-            case "\r": result += "\\r"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    let hex = String(scalar.value, radix: 16)
-                    result += "\\x" + String(repeating: "0", count: 2 - hex.count) + hex
-                } else {
-                    result.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return result + "\""
-    }
 }
 
 /// The OpenAPI string formats the apiserver checks (a subset of kube-openapi's strfmt registry);

@@ -74,7 +74,7 @@ struct SchemaCheckTests {
             "properties": ["spec": ["type": "object"]],
         ]
         #expect(SchemaCheckTests.errors(schema) == [
-            "spec.versions[0].schema.openAPIV3Schema.x-kubernetes-validations[0].rule: Invalid value: \(ValidationText.goQuote(rule)): \(detail)",
+            "spec.versions[0].schema.openAPIV3Schema.x-kubernetes-validations[0].rule: Invalid value: \(GoSyntax.quoted(rule)): \(detail)",
         ])
     }
 
