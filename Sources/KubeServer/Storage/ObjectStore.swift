@@ -175,18 +175,20 @@ public final class ObjectStore: Sendable {
     public func create(_ resource: GroupResource, _ key: ObjectKey, prepare: (Int64) -> JSONValue) throws(StoreError)
         -> JSONValue
     {
-        try state.withLock { state throws(StoreError) in
+        let (object, cutOff) = try state.withLock { state throws(StoreError) in
             if state.objects[resource]?[key.namespace]?[key.name] != nil { throw .alreadyExists }
             state.revision += 1
             let object = prepare(state.revision)
             state.objects[resource, default: [:]][key.namespace, default: [:]][key.name] = Stored(
                 object: object, revision: state.revision)
             state.objectCount += 1
-            Self.record(
+            let cutOff = Self.record(
                 StoreEvent(kind: .added, revision: state.revision, resource: resource, key: key, object: object, previous: nil),
                 in: &state, historyLimit: historyLimit)
-            return object
+            return (object, cutOff)
         }
+        for continuation in cutOff { continuation.finish() }
+        return object
     }
 
     /// Replaces an object if it is still at `expectedRevision`.
@@ -194,19 +196,21 @@ public final class ObjectStore: Sendable {
     public func update(
         _ resource: GroupResource, _ key: ObjectKey, expectedRevision: Int64, prepare: (Int64) -> JSONValue
     ) throws(StoreError) -> JSONValue {
-        try state.withLock { state throws(StoreError) in
+        let (object, cutOff) = try state.withLock { state throws(StoreError) in
             guard let stored = state.objects[resource]?[key.namespace]?[key.name] else { throw .notFound }
             guard stored.revision == expectedRevision else { throw .conflict }
             state.revision += 1
             let object = prepare(state.revision)
             state.objects[resource]![key.namespace]![key.name] = Stored(object: object, revision: state.revision)
-            Self.record(
+            let cutOff = Self.record(
                 StoreEvent(
                     kind: .modified, revision: state.revision, resource: resource, key: key, object: object,
                     previous: stored.object),
                 in: &state, historyLimit: historyLimit)
-            return object
+            return (object, cutOff)
         }
+        for continuation in cutOff { continuation.finish() }
+        return object
     }
 
     /// Removes an object if it is still at `expectedRevision` (any revision when `nil`).
@@ -215,7 +219,7 @@ public final class ObjectStore: Sendable {
     public func delete(
         _ resource: GroupResource, _ key: ObjectKey, expectedRevision: Int64?, finalize: (JSONValue, Int64) -> JSONValue
     ) throws(StoreError) -> JSONValue {
-        try state.withLock { state throws(StoreError) in
+        let (last, cutOff) = try state.withLock { state throws(StoreError) in
             guard let stored = state.objects[resource]?[key.namespace]?[key.name] else { throw .notFound }
             if let expectedRevision, stored.revision != expectedRevision { throw .conflict }
             state.revision += 1
@@ -223,13 +227,15 @@ public final class ObjectStore: Sendable {
             if state.objects[resource]![key.namespace]!.isEmpty { state.objects[resource]![key.namespace] = nil }
             state.objectCount -= 1
             let last = finalize(stored.object, state.revision)
-            Self.record(
+            let cutOff = Self.record(
                 StoreEvent(
                     kind: .deleted, revision: state.revision, resource: resource, key: key, object: last,
                     previous: stored.object),
                 in: &state, historyLimit: historyLimit)
-            return last
+            return (last, cutOff)
         }
+        for continuation in cutOff { continuation.finish() }
+        return last
     }
 
     /// Drops every object of a resource (a deleted CRD's instances) without per-object events
@@ -247,7 +253,12 @@ public final class ObjectStore: Sendable {
         }
     }
 
-    private static func record(_ event: StoreEvent, in state: inout State, historyLimit: Int) {
+    /// Appends to history and delivers to watchers; returns the watchers cut off for being too far
+    /// behind, which the caller must finish after releasing the lock (finishing runs their
+    /// termination handlers, which take the lock).
+    private static func record(_ event: StoreEvent, in state: inout State, historyLimit: Int)
+        -> [AsyncStream<StoreEvent>.Continuation]
+    {
         state.history.append(event)
         while state.history.count > historyLimit {
             let dropped = state.history.removeFirst()
@@ -261,9 +272,7 @@ public final class ObjectStore: Sendable {
                 cutOff.append(id)
             }
         }
-        for id in cutOff {
-            state.watchers.removeValue(forKey: id)?.continuation.finish()
-        }
+        return cutOff.compactMap { state.watchers.removeValue(forKey: $0)?.continuation }
     }
 
     // MARK: Watch
@@ -278,9 +287,9 @@ public final class ObjectStore: Sendable {
         _ resource: GroupResource?, namespace: String?, fromRevision: Int64?, includeInitialObjects: Bool = false,
         bufferLimit: Int? = nil
     ) throws(StoreError) -> StoreWatch {
-        let (stream, continuation) = AsyncStream<StoreEvent>.makeStream(
-            bufferingPolicy: bufferLimit == .max ? .unbounded : .bufferingOldest(bufferLimit ?? watcherBufferLimit))
-        let (id, start, initial) = try state.withLock { state throws(StoreError) -> (Int, Int64, [JSONValue]) in
+        let limit = bufferLimit ?? watcherBufferLimit
+        let (stream, continuation, id, start, initial) = try state.withLock { state throws(StoreError) in
+            var replay: [StoreEvent] = []
             var initial: [JSONValue] = []
             if let fromRevision, fromRevision < state.revision {
                 guard fromRevision >= state.compactedRevision else {
@@ -289,15 +298,19 @@ public final class ObjectStore: Sendable {
                 for event in state.history where event.revision > fromRevision {
                     if let resource, event.resource != resource { continue }
                     if let namespace, event.key.namespace != namespace { continue }
-                    continuation.yield(event)
+                    replay.append(event)
                 }
             } else if includeInitialObjects, let resource {
                 initial = Self.snapshot(of: state, resource: resource, namespace: namespace).map(\.1)
             }
+            // The replayed history always fits; the limit applies to what accumulates afterwards.
+            let (stream, continuation) = AsyncStream<StoreEvent>.makeStream(
+                bufferingPolicy: limit == .max ? .unbounded : .bufferingOldest(limit + replay.count))
+            for event in replay { continuation.yield(event) }
             let id = state.nextWatcherID
             state.nextWatcherID += 1
             state.watchers[id] = Watcher(resource: resource, namespace: namespace, continuation: continuation)
-            return (id, fromRevision.map { max($0, 0) } ?? state.revision, initial)
+            return (stream, continuation, id, fromRevision.map { max($0, 0) } ?? state.revision, initial)
         }
         continuation.onTermination = { [weak self] _ in
             self?.state.withLock { _ = $0.watchers.removeValue(forKey: id) }
