@@ -75,7 +75,7 @@ public final class APIServerCore: Sendable {
     ) throws(APIError) -> (object: JSONValue, warnings: [String]) {
         var object = try checkedBody(body, for: definition, namespace: namespace, name: nil)
         if definition.isNamespaced {
-            try requireActiveNamespace(namespace)
+            try requireActiveNamespace(namespace, creating: object.metaName, of: definition.groupResource)
         }
         if object.metaName.isEmpty, let prefix = object[path: ["metadata", "generateName"]]?.stringValue, !prefix.isEmpty {
             object.setMeta("name", .string(Self.generateName(prefix: prefix)))
@@ -318,19 +318,22 @@ public final class APIServerCore: Sendable {
         return object
     }
 
-    func requireActiveNamespace(_ namespace: String) throws(APIError) {
+    /// Throws 404 for a missing namespace and, like the NamespaceLifecycle admission plugin, 403
+    /// naming the object being created for a terminating one.
+    func requireActiveNamespace(_ namespace: String, creating name: String, of resource: GroupResource) throws(APIError) {
         let namespaces = GroupResource(group: "", resource: "namespaces")
         guard let (object, _) = store.get(namespaces, ObjectKey(namespace: "", name: namespace)) else {
             throw .notFound(namespaces, name: namespace)
         }
         if object.metaDeletionTimestamp != nil {
+            var details = APIError.resourceDetails(resource, name: name)
+            details["causes"] = [
+                ["reason": "NamespaceTerminating", "message": .string("namespace \(namespace) is being terminated"), "field": "metadata.namespace"]
+            ]
             throw APIError(
                 code: 403, reason: "Forbidden",
-                message: "unable to create new content in namespace \(namespace) because it is being terminated",
-                details: [
-                    "name": .string(namespace), "kind": "namespaces",
-                    "causes": [["reason": "NamespaceTerminating", "message": .string("namespace \(namespace) is being terminated"), "field": "metadata.namespace"]],
-                ])
+                message: "\(resource) \"\(name)\" is forbidden: unable to create new content in namespace \(namespace) because it is being terminated",
+                details: details)
         }
     }
 

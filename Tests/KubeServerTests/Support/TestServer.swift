@@ -90,8 +90,11 @@ struct TestServer: Sendable {
     }
 
     /// Opens a watch and returns its events as they arrive (one JSON object per line).
-    func watch(_ path: String, bearerToken: String? = nil) async throws -> AsyncThrowingStream<JSONValue, any Error> {
+    func watch(_ path: String, bearerToken: String? = nil, headers: [(String, String)] = []) async throws
+        -> AsyncThrowingStream<JSONValue, any Error>
+    {
         var request = HTTPClientRequest(url: baseURL + path)
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let bearerToken { request.headers.add(name: "Authorization", value: "Bearer \(bearerToken)") }
         let response = try await client.execute(request, timeout: .seconds(30))
         let body = response.body
@@ -114,5 +117,114 @@ struct TestServer: Sendable {
             }
             continuation.onTermination = { _ in task.cancel() }
         }
+    }
+}
+
+/// A reply that was not what a test helper required; its description says what came back.
+struct UnexpectedReply: Error, CustomStringConvertible {
+    var description: String
+}
+
+extension TestServer.Reply {
+    /// `reason` of a Status body.
+    var reason: String? { json["reason"]?.stringValue }
+    /// `message` of a Status body.
+    var message: String? { json["message"]?.stringValue }
+    /// All values of a response header, in order.
+    func headerValues(_ name: String) -> [String] { headers[name] }
+}
+
+extension TestServer {
+    /// POSTs `object` to `collectionPath` and returns the created object; anything but 201 throws.
+    @discardableResult
+    func create(_ collectionPath: String, _ object: JSONValue) async throws -> JSONValue {
+        let reply = try await request(.POST, collectionPath, json: object)
+        guard reply.status == 201 else {
+            throw UnexpectedReply(description: "POST \(collectionPath) answered \(reply.status): \(reply.text)")
+        }
+        return reply.json
+    }
+
+    /// GETs `path` and returns the object; anything but 200 throws.
+    func get(_ path: String) async throws -> JSONValue {
+        let reply = try await request(.GET, path)
+        guard reply.status == 200 else {
+            throw UnexpectedReply(description: "GET \(path) answered \(reply.status): \(reply.text)")
+        }
+        return reply.json
+    }
+
+    /// Creates a namespace and returns its name.
+    @discardableResult
+    func createNamespace(_ name: String) async throws -> String {
+        try await create("/api/v1/namespaces", ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(name)]])
+        return name
+    }
+
+    /// Asks the server until `probe` holds, for changes the server makes asynchronously (garbage
+    /// collection, namespace termination). Requests run back to back; the bound is `timeout`.
+    func eventually(
+        _ description: String, timeout: Duration = .seconds(10), _ probe: @Sendable () async throws -> Bool
+    ) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if try await probe() { return }
+            await Task.yield()
+        }
+        throw UnexpectedReply(description: "timed out after \(timeout) waiting until \(description)")
+    }
+
+    /// Runs `body` with a separate client that trusts this server and presents `certificate`
+    /// (no client certificate when nil), so requests carry another identity than the superuser's.
+    func withClient<T: Sendable>(
+        certificate: IssuedCertificate?, _ body: @Sendable (HTTPClient) async throws -> T
+    ) async throws -> T {
+        guard let authority else { throw UnexpectedReply(description: "withClient needs a TLS server") }
+        var configuration = HTTPClient.Configuration()
+        configuration.tlsConfiguration = try TLSConfiguration.kubeClient(trusting: authority, clientCertificate: certificate)
+        let other = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        do {
+            let result = try await body(other)
+            try await other.shutdown()
+            return result
+        } catch {
+            try? await other.shutdown()
+            throw error
+        }
+    }
+}
+
+/// Reads a watch stream event by event. One reader per stream: dropping a stream's iterator ends it.
+struct WatchReader {
+    private var iterator: AsyncThrowingStream<JSONValue, any Error>.Iterator
+
+    init(_ stream: AsyncThrowingStream<JSONValue, any Error>) {
+        iterator = stream.makeAsyncIterator()
+    }
+
+    /// The next event, or nil when the stream ended.
+    mutating func next() async throws -> JSONValue? {
+        try await iterator.next()
+    }
+
+    /// The next `count` events; fewer when the stream ends first (bound watches with `timeoutSeconds`).
+    mutating func next(_ count: Int) async throws -> [JSONValue] {
+        var events: [JSONValue] = []
+        while events.count < count, let event = try await iterator.next() { events.append(event) }
+        return events
+    }
+
+    /// Every event up to the end of the stream.
+    mutating func rest() async throws -> [JSONValue] {
+        var events: [JSONValue] = []
+        while let event = try await iterator.next() { events.append(event) }
+        return events
+    }
+}
+
+extension TestServer {
+    /// Opens a watch and returns a reader of its events.
+    func openWatch(_ path: String, bearerToken: String? = nil, headers: [(String, String)] = []) async throws -> WatchReader {
+        WatchReader(try await watch(path, bearerToken: bearerToken, headers: headers))
     }
 }
