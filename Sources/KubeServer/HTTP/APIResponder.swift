@@ -184,8 +184,12 @@ struct APIResponder: HTTPResponder {
             return HTTPSupport.jsonResponse(patched, status: created ? .created : .ok, warnings: warnings)
         case "delete":
             let options = try DeleteOptions(query: query, body: body.isEmpty ? nil : try decodeBody(body, contentType: nil))
-            let deleted = try core.delete(definition, namespace: namespace, name: info.name, options: options)
-            return HTTPSupport.jsonResponse(deleted)
+            let outcome = try core.delete(definition, namespace: namespace, name: info.name, options: options)
+            // While finalizers keep the object it is returned (200, as kube-apiserver answers unless the
+            // legacy orphanDependents=false is set); a completed delete answers with the object or a Status.
+            guard outcome.isDeleted else { return HTTPSupport.jsonResponse(outcome.object) }
+            if APIServerCore.returnsDeletedObject(definition) { return HTTPSupport.jsonResponse(outcome.object) }
+            return HTTPSupport.jsonResponse(APIServerCore.deletionStatus(outcome.object, definition: definition))
         case "deletecollection":
             let options = try DeleteOptions(query: query, body: body.isEmpty ? nil : try decodeBody(body, contentType: nil))
             let result = try core.deleteCollection(

@@ -11,10 +11,17 @@ public enum FinalizerNames {
     public static let customResourceCleanup = "customresourcecleanup.apiextensions.k8s.io"
 }
 
+/// What a delete did: removed the object now, or marked it for deletion (finalizers pending).
+public struct DeleteOutcome: Sendable {
+    public var object: JSONValue
+    public var isDeleted: Bool
+}
+
 extension APIServerCore {
+    @discardableResult
     public func delete(
         _ definition: ResourceDefinition, namespace: String, name: String, options: DeleteOptions
-    ) throws(APIError) -> JSONValue {
+    ) throws(APIError) -> DeleteOutcome {
         let key = ObjectKey(namespace: definition.isNamespaced ? namespace : "", name: name)
         for _ in 0..<16 {
             guard let (current, revision) = store.get(definition.groupResource, key) else {
@@ -49,11 +56,11 @@ extension APIServerCore {
             }
             let isNamespace = definition.kind == "Namespace" && definition.group.isEmpty
             let graceful = !finalizers.isEmpty || isNamespace
-            if options.isDryRun { return presented(current, as: definition) }
+            if options.isDryRun { return DeleteOutcome(object: presented(current, as: definition), isDeleted: !graceful) }
             do {
                 if graceful {
                     if current.metaDeletionTimestamp != nil && finalizers == current.metaFinalizers {
-                        return presented(current, as: definition)  // already being deleted
+                        return DeleteOutcome(object: presented(current, as: definition), isDeleted: false)  // already being deleted
                     }
                     var object = current
                     object.setFinalizers(finalizers)
@@ -69,7 +76,7 @@ extension APIServerCore {
                         stored.setMeta("resourceVersion", .string(String(newRevision)))
                         return stored
                     }
-                    return presented(stored, as: definition)
+                    return DeleteOutcome(object: presented(stored, as: definition), isDeleted: false)
                 } else {
                     let last = try store.delete(definition.groupResource, key, expectedRevision: revision) {
                         object, deletionRevision in
@@ -78,7 +85,7 @@ extension APIServerCore {
                         return last
                     }
                     _ = afterDelete(last, as: definition)
-                    return presented(last, as: definition)
+                    return DeleteOutcome(object: presented(last, as: definition), isDeleted: true)
                 }
             } catch StoreError.conflict {
                 continue  // changed between read and delete; re-evaluate against the new state
@@ -87,6 +94,19 @@ extension APIServerCore {
             }
         }
         throw .modified(definition.groupResource, name: name)
+    }
+
+    /// Whether a completed delete answers with the object (as kube-apiserver's stores for these
+    /// kinds do) or with a Success Status.
+    static func returnsDeletedObject(_ definition: ResourceDefinition) -> Bool {
+        definition.group.isEmpty && ["Pod", "Service", "ServiceAccount", "Namespace"].contains(definition.kind)
+    }
+
+    /// The Success Status kube-apiserver answers a completed delete with.
+    static func deletionStatus(_ object: JSONValue, definition: ResourceDefinition) -> JSONValue {
+        var details: JSONValue = ["name": .string(object.metaName), "kind": .string(definition.plural), "uid": .string(object.metaUID)]
+        if !definition.group.isEmpty { details["group"] = .string(definition.group) }
+        return ["kind": "Status", "apiVersion": "v1", "metadata": .emptyObject, "status": "Success", "details": details]
     }
 
     /// kube-apiserver's default: background, except for the few kinds that orphan by default (none we serve).
@@ -100,7 +120,7 @@ extension APIServerCore {
         var deleted: [JSONValue] = []
         for (key, object) in objects where filter.matches(object) {
             do {
-                deleted.append(try delete(definition, namespace: key.namespace, name: key.name, options: deleteOptions))
+                deleted.append(try delete(definition, namespace: key.namespace, name: key.name, options: deleteOptions).object)
             } catch let error where error.code == 404 {
                 continue
             }
