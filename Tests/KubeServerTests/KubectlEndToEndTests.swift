@@ -287,12 +287,14 @@ struct KubectlEndToEndTests {
             let left = try await kubectl.expectSuccess(["get", "cm", "d1", "d2", "d3", "d4", "-o", "name", "--ignore-not-found"])
             #expect(left.stdout == "configmap/d4\n", "\(left)")
 
-            let waiting = try kubectl.start(["wait", "--for=delete", "widget/w1", "--timeout=30s"])
-            try await Task.sleep(for: .milliseconds(500))
+            // Delete only once kubectl wait is watching (its -v=6 log shows the watch request);
+            // otherwise it might find nothing and never see the deletion happen.
+            let waiting = try kubectl.start(["-v=6", "wait", "--for=delete", "widget/w1", "--timeout=30s"])
+            let watching = await waiting.waitForErrorOutput { $0.contains("watch=true") }
             let deleted = try await kubectl.expectSuccess(["delete", "widget", "w1", "--wait=false"])
             #expect(deleted.stdout == "widget.example.com \"w1\" deleted\n", "\(deleted)")
             let waited = await waiting.finish(timeout: 30)
-            #expect(waited.succeeded && waited.stderr.isEmpty, "\(waited)")
+            #expect(watching && waited.succeeded && waited.warnings.isEmpty, "\(waited)")
             #expect(waited.stdout == "widget.example.com/w1 condition met\n", "\(waited)")
         }
     }

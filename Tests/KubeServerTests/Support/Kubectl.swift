@@ -173,12 +173,26 @@ struct KubectlProcess: Sendable {
         (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? ""
     }
 
+    /// What kubectl printed on stderr so far (with `-v=6`, a line per request it made).
+    var stderrSoFar: String {
+        (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? ""
+    }
+
     /// Polls stdout until `predicate` holds or `timeout` seconds pass; returns whether it held.
     func waitForOutput(timeout: Double = 20, _ predicate: (String) -> Bool) async -> Bool {
+        await poll(timeout: timeout) { predicate($0.stdoutSoFar) }
+    }
+
+    /// Polls stderr until `predicate` holds or `timeout` seconds pass; returns whether it held.
+    func waitForErrorOutput(timeout: Double = 20, _ predicate: (String) -> Bool) async -> Bool {
+        await poll(timeout: timeout) { predicate($0.stderrSoFar) }
+    }
+
+    private func poll(timeout: Double, _ holds: (KubectlProcess) -> Bool) async -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            if predicate(stdoutSoFar) { return true }
-            if exited.status != nil { return predicate(stdoutSoFar) }
+            if holds(self) { return true }
+            if exited.status != nil { return holds(self) }
             try? await Task.sleep(for: .milliseconds(50))
         }
         return false
@@ -202,9 +216,7 @@ struct KubectlProcess: Sendable {
     }
 
     private func result() -> KubectlResult {
-        KubectlResult(
-            arguments: arguments, status: exited.status ?? -1, stdout: stdoutSoFar,
-            stderr: (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "")
+        KubectlResult(arguments: arguments, status: exited.status ?? -1, stdout: stdoutSoFar, stderr: stderrSoFar)
     }
 }
 
