@@ -15,6 +15,8 @@ struct TestServer: Sendable {
     let baseURL: String
     let authority: CertificateAuthority?
     let client: HTTPClient
+    /// The superuser's client certificate (`test-admin`, group `system:masters`); nil without TLS.
+    var adminCertificate: IssuedCertificate? = nil
 
     /// Starts a server, runs `body`, and always stops both.
     static func with<T: Sendable>(
@@ -25,11 +27,13 @@ struct TestServer: Sendable {
         let authority = tls ? try CertificateAuthority.makeSelfSigned(name: "test") : nil
         let transport: APIServerConfiguration.Transport
         var clientConfiguration = HTTPClient.Configuration()
+        var adminCertificate: IssuedCertificate?
         clientConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 256
         if let authority {
             let serving = try authority.issueServerCertificate(commonName: "test", dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"])
             transport = .tls(authority: authority, serverCertificate: serving)
             let admin = try authority.issueClientCertificate(user: "test-admin", groups: ["system:masters"])
+            adminCertificate = admin
             clientConfiguration.tlsConfiguration = try TLSConfiguration.kubeClient(trusting: authority, clientCertificate: admin)
         } else {
             transport = .plainHTTP
@@ -46,7 +50,8 @@ struct TestServer: Sendable {
                     return nil
                 }
                 let url = await server.url()
-                let testServer = TestServer(server: server, baseURL: url, authority: authority, client: client)
+                let testServer = TestServer(
+                    server: server, baseURL: url, authority: authority, client: client, adminCertificate: adminCertificate)
                 let value = try await body(testServer)
                 group.cancelAll()
                 return value
