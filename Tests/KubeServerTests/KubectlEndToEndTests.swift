@@ -66,15 +66,8 @@ struct KubectlEndToEndTests {
             _ = try kubectl.manifest("two.yaml", configMap("two", data: ["color": "green"]))
             let configured = try await kubectl.run(["-v=6", "apply", "-f", two])
             #expect(configured.succeeded && configured.stdout == "configmap/two configured\n", "\(configured)")
-            withKnownIssue("""
-                The OpenAPI v3 schema of built-in kinds has no properties but their patch operation \
-                offers strategic merge patch, so kubectl warns "error calculating patch from openapi v3 spec"
-                """) {
-                #expect(configured.warnings.isEmpty, "\(configured)")
-            }
-            withKnownIssue("/openapi/v2 answers 404 (kubectl asks for it when OpenAPI v3 cannot build the patch)") {
-                #expect(failedDiscoveryRequests(in: configured.stderr) == [], "\(configured)")
-            }
+            #expect(configured.warnings.isEmpty, "\(configured)")
+            #expect(failedDiscoveryRequests(in: configured.stderr) == [], "\(configured)")
             let unchanged = try await kubectl.expectSuccess(["apply", "-f", two])
             #expect(unchanged.stdout == "configmap/two unchanged\n", "\(unchanged)")
 

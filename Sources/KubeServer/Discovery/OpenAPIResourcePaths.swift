@@ -128,7 +128,10 @@ struct OpenAPIResourcePaths {
 
     private func patchOperation(id: String, description: String) -> JSONValue {
         var contentTypes = ["application/apply-patch+yaml", "application/json-patch+json", "application/merge-patch+json"]
-        if definition.supportsStrategicMergePatch && !definition.isCustomResource {
+        // kubectl computes a strategic merge patch from the OpenAPI schema when the operation offers
+        // it; our built-in schemas are permissive (no fields), so we do not advertise it and kubectl
+        // uses its compiled-in patch metadata instead — the server still accepts the content type.
+        if definition.supportsStrategicMergePatch && !definition.isCustomResource && definition.schema != nil {
             contentTypes.append("application/strategic-merge-patch+json")
         }
         let patchSchema: JSONValue = ["schema": OpenAPIMetaSchemas.reference(OpenAPISchemaNames.patch)]

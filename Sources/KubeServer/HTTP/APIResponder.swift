@@ -57,6 +57,16 @@ struct APIResponder: HTTPResponder {
             return HTTPSupport.textResponse("ok")
         case "/version", "/version/":
             return HTTPSupport.jsonResponse(ServerVersion().document)
+        case "/openapi/v2", "/openapi/v2/":
+            let version = ServerVersion().gitVersion
+            if (accept ?? "").contains("protobuf") {
+                var headers = HTTPFields()
+                headers[.contentType] = OpenAPIV2Document.protobufContentType
+                return Response(
+                    status: .ok, headers: headers,
+                    body: ResponseBody(byteBuffer: ByteBuffer(bytes: OpenAPIV2Document.protobuf(version: version))))
+            }
+            return HTTPSupport.jsonResponse(OpenAPIV2Document.json(version: version))
         case "/openapi/v3", "/openapi/v3/":
             return HTTPSupport.jsonResponse(OpenAPIDocuments(definitions: definitions).index)
         default:

@@ -30,10 +30,12 @@ struct OpenAPIDocumentsTests {
     }
 
     @Test("patch operations carry what kubectl apply probes for", arguments: [
-        ("api/v1", "/api/v1/namespaces/{namespace}/services/{name}", "", "v1", "Service", true),
+        // Built-ins have permissive schemas, so strategic merge is not advertised (kubectl would try
+        // to compute the patch from the schema and warn); the server accepts it all the same.
+        ("api/v1", "/api/v1/namespaces/{namespace}/services/{name}", "", "v1", "Service", false),
         ("apis/example.com/v1", "/apis/example.com/v1/namespaces/{namespace}/widgets/{name}", "example.com", "v1", "Widget", false),
         ("apis/example.com/v1beta1", "/apis/example.com/v1beta1/namespaces/{namespace}/widgets/{name}", "example.com", "v1beta1", "Widget", false),
-        ("api/v1", "/api/v1/namespaces/{name}", "", "v1", "Namespace", true),
+        ("api/v1", "/api/v1/namespaces/{name}", "", "v1", "Namespace", false),
     ])
     func patchOperation(document: String, path: String, group: String, version: String, kind: String, strategic: Bool) throws {
         let patch = try #require(documents.document(forPath: document)?["paths"]?[path]?["patch"])
