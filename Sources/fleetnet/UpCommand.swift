@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KubeServer
+import LocalFleet
 import Logging
 import ServiceLifecycle
 

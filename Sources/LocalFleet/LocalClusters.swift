@@ -5,17 +5,17 @@ import Logging
 // The API servers of a local fleet: `hub` and `member-<i>`, each HTTPS with its own CA and an
 // admin identity in group system:masters (the kubeconfig's user).
 
-struct LocalClusters {
-    struct Entry {
-        var context: String
-        var server: APIServer
-        var authority: CertificateAuthority
-        var admin: IssuedCertificate
+public struct LocalClusters: Sendable {
+    public struct Entry: Sendable {
+        public var context: String
+        public var server: APIServer
+        public var authority: CertificateAuthority
+        public var admin: IssuedCertificate
     }
 
-    var servers: [Entry] = []
+    public private(set) var servers: [Entry] = []
 
-    init(memberCount: Int, logger: Logger) throws {
+    public init(memberCount: Int, logger: Logger) throws {
         let names = ["hub"] + (0..<memberCount).map { "member-\($0 + 1)" }
         for (index, name) in names.enumerated() {
             let authority = try CertificateAuthority.makeSelfSigned(name: "fleetnet-\(name)")
@@ -33,7 +33,8 @@ struct LocalClusters {
         }
     }
 
-    func writeKubeconfig(to url: URL) async throws {
+    /// Writes the kubeconfig (contexts `hub`, `member-1`, …); call once the servers listen.
+    public func writeKubeconfig(to url: URL) async throws {
         var entries: [KubeconfigEntry] = []
         for entry in servers {
             entries.append(
