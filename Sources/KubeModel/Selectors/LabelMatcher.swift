@@ -247,7 +247,7 @@ private struct LabelSelectorParser {
         guard case .identifier(let key) = token else {
             throw LabelSelectorError(message: "found '\(token.literal)', expected: identifier")
         }
-        let keyProblems = LabelValidation.qualifiedNameErrors(key)
+        let keyProblems = NameValidation.qualifiedNameProblems(key)
         if !keyProblems.isEmpty {
             // apimachinery validates here against a nil field path, which prints as "<nil>".
             throw LabelSelectorError(errors: [.invalid("<nil>", .string(key), keyProblems.joined(separator: "; "))])

@@ -24,7 +24,7 @@ public struct LabelRequirement: Sendable, Hashable, CustomStringConvertible {
     /// integer values for `gt`/`lt`, and label-value syntax.
     public init(key: String, operator: LabelSelectorOperator, values: [String] = []) throws(LabelSelectorError) {
         var errors: [FieldError] = []
-        let keyProblems = LabelValidation.qualifiedNameErrors(key)
+        let keyProblems = NameValidation.qualifiedNameProblems(key)
         if !keyProblems.isEmpty {
             errors.append(.invalid("key", .string(key), keyProblems.joined(separator: "; ")))
         }
@@ -54,7 +54,7 @@ public struct LabelRequirement: Sendable, Hashable, CustomStringConvertible {
             }
         }
         for (index, value) in values.enumerated() {
-            let problems = LabelValidation.labelValueErrors(value)
+            let problems = NameValidation.labelValueProblems(value)
             if !problems.isEmpty {
                 errors.append(
                     .invalid(valuesPath.index(index).key(key).description, .string(value), problems.joined(separator: "; ")))

@@ -1,28 +1,7 @@
 // Name and key syntax checks with apimachinery's exact messages (k8s.io/apimachinery/pkg/util/
 // validation and pkg/api/validation/path). Each check returns the list of problems as plain
-// messages; callers wrap them into `Invalid value` field errors at the right path.
-
-/// How `metadata.name` of a kind is validated.
-public enum NameRule: Sendable, Hashable {
-    /// RFC 1123 subdomain, at most 253 characters (most kinds, and all custom resources).
-    case dnsSubdomain
-    /// RFC 1123 label, at most 63 characters (Namespace, Service).
-    case dnsLabel
-    /// Any string usable as a URL path segment (RBAC roles and bindings).
-    case pathSegment
-
-    /// Problems with `name`; `isPrefix` is true for `generateName`, where a trailing `-` is allowed.
-    public func problems(with name: String, isPrefix: Bool = false) -> [String] {
-        switch self {
-        case .dnsSubdomain:
-            return NameValidation.dns1123SubdomainProblems(isPrefix ? NameValidation.maskTrailingDash(name) : name)
-        case .dnsLabel:
-            return NameValidation.dns1123LabelProblems(isPrefix ? NameValidation.maskTrailingDash(name) : name)
-        case .pathSegment:
-            return NameValidation.pathSegmentProblems(name, isPrefix: isPrefix)
-        }
-    }
-}
+// messages; callers wrap them into `Invalid value` field errors at the right path. Used by
+// label selectors here and by the API server's object validation.
 
 public enum NameValidation {
     public static let dns1123LabelMaxLength = 63
@@ -30,22 +9,22 @@ public enum NameValidation {
     public static let qualifiedNameMaxLength = 63
     public static let labelValueMaxLength = 63
 
-    static let dns1123LabelFormat = "[a-z0-9]([-a-z0-9]*[a-z0-9])?"
-    static let dns1123SubdomainFormat = dns1123LabelFormat + "(\\." + dns1123LabelFormat + ")*"
-    static let qualifiedNameFormat = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]"
-    static let labelValueFormat = "(" + qualifiedNameFormat + ")?"
+    public static let dns1123LabelFormat = "[a-z0-9]([-a-z0-9]*[a-z0-9])?"
+    public static let dns1123SubdomainFormat = dns1123LabelFormat + "(\\." + dns1123LabelFormat + ")*"
+    public static let qualifiedNameFormat = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]"
+    public static let labelValueFormat = "(" + qualifiedNameFormat + ")?"
 
-    static let dns1123LabelMessage =
+    public static let dns1123LabelMessage =
         "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character"
-    static let dns1123SubdomainMessage =
+    public static let dns1123SubdomainMessage =
         "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character"
-    static let qualifiedNameMessage =
+    public static let qualifiedNameMessage =
         "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character"
-    static let labelValueMessage =
+    public static let labelValueMessage =
         "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character"
 
     /// apimachinery's `RegexError`: the message, examples and the regular expression.
-    static func regexError(_ message: String, _ format: String, examples: [String]) -> String {
+    public static func regexError(_ message: String, _ format: String, examples: [String]) -> String {
         guard !examples.isEmpty else { return "\(message) (regex used for validation is '\(format)')" }
         var text = message + " (e.g. "
         for (index, example) in examples.enumerated() {
@@ -55,8 +34,8 @@ public enum NameValidation {
         return text + "regex used for validation is '\(format)')"
     }
 
-    static func maxLengthError(_ length: Int) -> String { "must be no more than \(length) characters" }
-    static let emptyError = "must be non-empty"
+    public static func maxLengthError(_ length: Int) -> String { "must be no more than \(length) characters" }
+    public static let emptyError = "must be non-empty"
 
     /// `IsDNS1123Label`.
     public static func dns1123LabelProblems(_ value: String) -> [String] {
@@ -129,7 +108,7 @@ public enum NameValidation {
     }
 
     /// generateName may end in `-`; apimachinery masks it before checking.
-    static func maskTrailingDash(_ name: String) -> String {
+    public static func maskTrailingDash(_ name: String) -> String {
         guard name.count > 1, name.hasSuffix("-") else { return name }
         return String(name.dropLast()) + "a"
     }
@@ -143,7 +122,7 @@ public enum NameValidation {
     }
 
     /// `[a-z0-9]([-a-z0-9]*[a-z0-9])?`
-    static func isDNS1123Label(_ value: String) -> Bool {
+    public static func isDNS1123Label(_ value: String) -> Bool {
         let bytes = Array(value.utf8)
         guard let first = bytes.first, let last = bytes.last else { return false }
         return isLowerAlphanumeric(first) && isLowerAlphanumeric(last)
@@ -151,7 +130,7 @@ public enum NameValidation {
     }
 
     /// `([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]`
-    static func isQualifiedNamePart(_ value: String) -> Bool {
+    public static func isQualifiedNamePart(_ value: String) -> Bool {
         let bytes = Array(value.utf8)
         guard let first = bytes.first, let last = bytes.last else { return false }
         return isAlphanumeric(first) && isAlphanumeric(last)
