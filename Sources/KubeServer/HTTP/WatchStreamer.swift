@@ -100,15 +100,25 @@ struct WatchStreamer: Sendable {
     }
 
     private func write(_ event: WatchEvent, to writer: inout any ResponseBodyWriter) async throws {
-        var object = event.object
+        let bytes: [UInt8]
         if let table, event.type != "BOOKMARK" && event.type != "ERROR" {
-            object = table.render(
+            let rendered = table.render(
                 [event.object], definition: definition,
                 listMeta: ["resourceVersion": .string(event.object.metaResourceVersion)])
+            bytes = Self.line(type: event.type, object: rendered)
+        } else if let source = event.source {
+            bytes = source.encodings.line(type: event.type, apiVersion: definition.groupVersion) {
+                Self.line(type: event.type, object: event.object)
+            }
+        } else {
+            bytes = Self.line(type: event.type, object: event.object)
         }
-        let line: JSONValue = ["type": .string(event.type), "object": object]
-        var bytes = line.serialized()
-        bytes.append(UInt8(ascii: "\n"))
         try await writer.write(ByteBuffer(bytes: bytes))
+    }
+
+    private static func line(type: String, object: JSONValue) -> [UInt8] {
+        var bytes = JSONValue.object(["type": .string(type), "object": object]).serialized()
+        bytes.append(UInt8(ascii: "\n"))
+        return bytes
     }
 }

@@ -8,10 +8,17 @@ import KubeModel
 public struct WatchEvent: Sendable {
     public var type: String
     public var object: JSONValue
+    /// The store event this was translated from, whose serialized lines can be shared.
+    let source: StoreEvent?
 
     public init(type: String, object: JSONValue) {
+        self.init(type: type, object: object, source: nil)
+    }
+
+    init(type: String, object: JSONValue, source: StoreEvent?) {
         self.type = type
         self.object = object
+        self.source = source
     }
 }
 
@@ -33,16 +40,16 @@ public struct WatchSession: Sendable {
         let object = core.presented(event.object, as: definition)
         switch event.kind {
         case .added:
-            return matchesNow ? WatchEvent(type: "ADDED", object: object) : nil
+            return matchesNow ? WatchEvent(type: "ADDED", object: object, source: event) : nil
         case .modified:
             switch (matchedBefore, matchesNow) {
-            case (true, true): return WatchEvent(type: "MODIFIED", object: object)
-            case (false, true): return WatchEvent(type: "ADDED", object: object)
-            case (true, false): return WatchEvent(type: "DELETED", object: object)
+            case (true, true): return WatchEvent(type: "MODIFIED", object: object, source: event)
+            case (false, true): return WatchEvent(type: "ADDED", object: object, source: event)
+            case (true, false): return WatchEvent(type: "DELETED", object: object, source: event)
             case (false, false): return nil
             }
         case .deleted:
-            return filter.matches(event.object) || matchedBefore ? WatchEvent(type: "DELETED", object: object) : nil
+            return filter.matches(event.object) || matchedBefore ? WatchEvent(type: "DELETED", object: object, source: event) : nil
         }
     }
 

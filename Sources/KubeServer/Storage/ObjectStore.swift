@@ -56,6 +56,31 @@ public struct StoreEvent: Sendable {
     public var object: JSONValue
     /// The object before the change (`nil` for additions).
     public var previous: JSONValue?
+    /// Serialized watch lines of this event, shared by every watcher that sends the same bytes.
+    let encodings = EncodedWatchLines()
+
+    init(kind: Kind, revision: Int64, resource: GroupResource, key: ObjectKey, object: JSONValue, previous: JSONValue?) {
+        self.kind = kind
+        self.revision = revision
+        self.resource = resource
+        self.key = key
+        self.object = object
+        self.previous = previous
+    }
+}
+
+/// Watch lines (`{"type":…,"object":…}\n`) of one event by type and apiVersion: with many
+/// watchers of one resource the event is serialized once instead of once per watcher.
+final class EncodedWatchLines: Sendable {
+    private let lines = Mutex([String: [UInt8]]())
+
+    func line(type: String, apiVersion: String, encode: () -> [UInt8]) -> [UInt8] {
+        let key = type + " " + apiVersion
+        if let cached = lines.withLock({ $0[key] }) { return cached }
+        let encoded = encode()
+        lines.withLock { $0[key] = encoded }
+        return encoded
+    }
 }
 
 public enum StoreError: Error, Sendable, Equatable {
