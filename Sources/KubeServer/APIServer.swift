@@ -60,9 +60,16 @@ public final class APIServer: ServiceLifecycle.Service, Sendable {
     private let logger: Logger
     private let boundPort = Mutex<(port: Int?, waiters: [CheckedContinuation<Int, Never>])>((nil, []))
 
-    public init(configuration: APIServerConfiguration, logger: Logger? = nil) throws {
+    public convenience init(configuration: APIServerConfiguration, logger: Logger? = nil) throws {
+        self.init(configuration: configuration, core: try APIServerCore(options: configuration.options), logger: logger)
+    }
+
+    /// A server over existing storage: a restarted server (same `core`, same port in
+    /// `configuration`) serves the same objects and resource versions, as an API server restarted
+    /// against the same etcd does. Only one server may run over a core at a time.
+    public init(configuration: APIServerConfiguration, core: APIServerCore, logger: Logger? = nil) {
         self.configuration = configuration
-        self.core = try APIServerCore(options: configuration.options)
+        self.core = core
         self.logger = logger ?? Logger(label: "kube-server.\(configuration.name)")
     }
 

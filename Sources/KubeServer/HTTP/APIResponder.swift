@@ -88,10 +88,11 @@ struct APIResponder: HTTPResponder {
             case .aggregated(let version)?:
                 return HTTPSupport.jsonResponse(
                     discovery.aggregatedDiscovery(forCoreGroup: isCore, version: version),
-                    contentType: DiscoveryFormat.aggregated(version).contentType)
+                    contentType: DiscoveryFormat.aggregated(version).contentType, varyByAccept: true)
             case .legacy?, nil:
                 return HTTPSupport.jsonResponse(
-                    isCore ? discovery.coreAPIVersions(serverAddress: "127.0.0.1") : discovery.groupList())
+                    isCore ? discovery.coreAPIVersions(serverAddress: "127.0.0.1") : discovery.groupList(),
+                    varyByAccept: true)
             }
         case 2 where segments[0] == "api":
             guard let list = discovery.resourceList(group: "", version: segments[1]) else { throw APIError.resourceNotFound }

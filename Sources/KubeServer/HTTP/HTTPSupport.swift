@@ -41,13 +41,14 @@ enum HTTPSupport {
 
     static func jsonResponse(
         _ value: JSONValue, status: HTTPResponse.Status = .ok, contentType: String = "application/json",
-        warnings: [String] = []
+        warnings: [String] = [], varyByAccept: Bool = false
     ) -> Response {
         var bytes = value.serialized()
         bytes.append(UInt8(ascii: "\n"))
         var headers = HTTPFields()
         headers[.contentType] = contentType
         headers[.cacheControl] = "no-cache, private"
+        if varyByAccept { headers[.vary] = "Accept" }
         for warning in warnings {
             headers.append(HTTPField(name: HTTPField.Name("Warning")!, value: "299 - \"\(escapeWarning(warning))\""))
         }
