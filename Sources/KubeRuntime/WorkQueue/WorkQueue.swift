@@ -160,6 +160,9 @@ public actor WorkQueue<Key: Hashable & Sendable> {
 
     public var isShuttingDown: Bool { isShuttingDownFlag }
 
+    /// `get()` calls currently suspended (including cancelled ones not yet pruned); for tests.
+    var waiterCount: Int { waiters.count }
+
     // MARK: Shutdown
 
     /// Stops accepting adds, drops delayed keys, and wakes idle `get()` callers with `nil`.
