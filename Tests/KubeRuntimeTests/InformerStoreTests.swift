@@ -63,7 +63,7 @@ struct InformerStoreTests {
         #expect(store.apply(.bookmark(resourceVersion: "5")) == nil)
         #expect(store.lastSyncResourceVersion == "5")
         #expect(store.count == 1)
-        #expect(store.apply(.deleted(configMap("ns", "a", rv: "6"))).map(summary) == "deleted ns/a 3")
+        #expect(store.apply(.deleted(configMap("ns", "a", rv: "6"))).map(summary) == "deleted ns/a 6")
         #expect(store.count == 0)
         #expect(store.lastSyncResourceVersion == "6")
         #expect(store.apply(.deleted(configMap("ns", "never", rv: "7"))).map(summary) == "deleted ns/never 7")

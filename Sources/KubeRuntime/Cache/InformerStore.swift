@@ -191,8 +191,8 @@ public final class InformerStore<Object: Resource>: Sendable {
 
     /// Applies one watch event and returns the change it made; `nil` for a bookmark.
     ///
-    /// A deletion of an object the store does not hold still reports `.deleted` with the event's
-    /// object, as client-go does, so handlers see every deletion the server announced.
+    /// A deletion reports the event's object (the server's final state of it, as client-go
+    /// does), even when the store did not hold it, so handlers see every deletion announced.
     @discardableResult
     public func apply(_ event: ListWatchEvent<Object>) -> StoreChange<Object>? {
         state.withLock { state in
@@ -202,7 +202,8 @@ public final class InformerStore<Object: Resource>: Sendable {
                 return state.upsert(object)
             case .deleted(let object):
                 state.lastSyncResourceVersion = object.metadata.resourceVersion ?? state.lastSyncResourceVersion
-                return .deleted(state.remove(ObjectKey(object)) ?? object)
+                _ = state.remove(ObjectKey(object))
+                return .deleted(object)
             case .bookmark(let resourceVersion):
                 state.lastSyncResourceVersion = resourceVersion
                 return nil
