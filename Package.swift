@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "fleetnet", targets: ["fleetnet"]),
         .library(name: "KubeModel", targets: ["KubeModel"]),
         .library(name: "KubeServer", targets: ["KubeServer"]),
+        .library(name: "KubeRuntime", targets: ["KubeRuntime"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -22,11 +23,21 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
     ],
     targets: [
         .target(
             name: "KubeModel",
             dependencies: []
+        ),
+        .target(
+            name: "KubeRuntime",
+            dependencies: [
+                "KubeModel",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ]
         ),
         .target(
             name: "KubeServer",
@@ -77,6 +88,15 @@ let package = Package(
                 "KubeServer",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(
+            name: "KubeRuntimeTests",
+            dependencies: [
+                "KubeModel",
+                "KubeRuntime",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
             ]
         ),
         .testTarget(

@@ -1,0 +1,115 @@
+import Logging
+import Metrics
+
+/// Runs a `Reconciler` over a work queue with a fixed number of workers
+/// (controller-runtime `internal/controller.Controller`).
+///
+/// Each worker loops: take a key → reconcile → `done`. The outcome picks what happens next,
+/// as in controller-runtime's four-way switch:
+/// - thrown `TerminalError` → counted as an error, not requeued (backoff forgotten);
+/// - any other thrown error → counted as an error, requeued rate-limited;
+/// - `.requeue(after:)` → backoff forgotten, requeued after the delay;
+/// - `.requeueWithBackoff` → requeued rate-limited;
+/// - `.done` → backoff forgotten.
+///
+/// Event sources (informer handlers) feed it through `enqueue(_:)` or `queue`. `run()` owns the
+/// workers and the queue's delay loop in one task group and returns once they have all stopped:
+/// after `shutDown()` (graceful: in-flight reconciles finish) or when its task is cancelled.
+public final class Controller<R: Reconciler>: Sendable {
+    public typealias Request = R.Request
+
+    public let name: String
+    /// The controller's queue, named after the controller.
+    public let queue: WorkQueue<Request>
+
+    private let reconciler: R
+    private let workers: Int
+    private let clock: ElapsedClock
+    private let metrics: ControllerMetrics
+    private let logger: Logger
+
+    /// - Parameters:
+    ///   - name: the `controller` metrics dimension, the queue's name and the logger's label.
+    ///   - workers: how many reconciles may run at once (controller-runtime
+    ///     `MaxConcurrentReconciles`, default 1).
+    public init(
+        name: String,
+        reconciler: R,
+        workers: Int = 1,
+        rateLimiter: any RateLimiter<Request> = MaxOfRateLimiter<Request>.controllerDefault(),
+        clock: any Clock<Duration> = ContinuousClock(),
+        metricsFactory: any MetricsFactory = MetricsSystem.factory,
+        logger: Logger? = nil
+    ) {
+        precondition(workers > 0, "a controller needs at least one worker")
+        self.name = name
+        self.reconciler = reconciler
+        self.workers = workers
+        self.clock = ElapsedClock(clock)
+        self.queue = WorkQueue(name: name, rateLimiter: rateLimiter, clock: clock, metricsFactory: metricsFactory)
+        self.metrics = ControllerMetrics(controllerName: name, factory: metricsFactory)
+        var logger = logger ?? Logger(label: "KubeRuntime.Controller")
+        logger[metadataKey: "controller"] = "\(name)"
+        self.logger = logger
+    }
+
+    /// Asks for `request` to be reconciled (merged with any pending request for the same key).
+    public func enqueue(_ request: Request) async {
+        await queue.add(request)
+    }
+
+    /// Runs the workers until `shutDown()` completes or the calling task is cancelled.
+    public func run() async {
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.queue.run() }
+            for _ in 0..<workers {
+                group.addTask {
+                    while let request = await self.queue.get() {
+                        await self.process(request)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Stops taking new work, lets in-flight reconciles finish, and makes `run()` return.
+    public func shutDown() async {
+        await queue.shutDownWithDrain()
+    }
+
+    private func process(_ request: Request) async {
+        let start = clock.now
+        let outcome: Result<ReconcileResult, any Error>
+        do {
+            outcome = .success(try await reconciler.reconcile(request))
+        } catch {
+            outcome = .failure(error)
+        }
+        metrics.reconcileTime.recordNanoseconds((clock.now - start).inNanoseconds)
+
+        switch outcome {
+        case .failure(let error as TerminalError):
+            metrics.terminalErrors.increment()
+            metrics.errors.increment()
+            metrics.count(.error)
+            await queue.forget(request)
+            logger.error("reconcile failed terminally", metadata: ["request": "\(request)", "error": "\(error.underlying)"])
+        case .failure(let error):
+            metrics.errors.increment()
+            metrics.count(.error)
+            await queue.addRateLimited(request)
+            logger.warning("reconcile failed; retrying", metadata: ["request": "\(request)", "error": "\(error)"])
+        case .success(.requeue(let delay)):
+            metrics.count(.requeueAfter)
+            await queue.forget(request)
+            await queue.add(request, after: delay)
+        case .success(.requeueWithBackoff):
+            metrics.count(.requeue)
+            await queue.addRateLimited(request)
+        case .success(.done):
+            metrics.count(.success)
+            await queue.forget(request)
+        }
+        await queue.done(request)
+    }
+}
