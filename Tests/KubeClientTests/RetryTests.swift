@@ -101,10 +101,10 @@ struct RetryTests {
             _ = try await api.patch("c", .apply(["data": ["a": "b"]], fieldManager: "mgr", force: true))
             let requests = server.requests
             #expect(requests.count == 2)
-            #expect(requests.allSatisfy { $0.headers["X-Fleet-Member"] == "member-1" })
-            #expect(requests.allSatisfy { $0.headers["Authorization"] == "Bearer abc" })
+            #expect(requests.allSatisfy { $0.headers["x-fleet-member"] == "member-1" })
+            #expect(requests.allSatisfy { $0.headers["authorization"] == "Bearer abc" })
             #expect(requests[1].path == "/api/v1/namespaces/n/configmaps/c?fieldManager=mgr&force=true")
-            #expect(requests[1].headers["Content-Type"] == "application/apply-patch+yaml")
+            #expect(requests[1].headers["content-type"] == "application/apply-patch+yaml")
         }
     }
 

@@ -37,6 +37,9 @@ public final class KubeClient: Sendable {
         var httpConfiguration = HTTPClient.Configuration()
         httpConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = configuration.maximumConnections
         httpConfiguration.connectionPool.idleTimeout = .seconds(90)
+        // A failed connect (refused, TLS verification) fails the request at once; our retry
+        // policy decides about repeating it, instead of the pool retrying until the deadline.
+        httpConfiguration.connectionPool.retryConnectionEstablishment = false
         // No read timeout: it would apply between watch events. Requests are bounded by
         // `timeouts.request` as a whole instead.
         httpConfiguration.timeout = .init(connect: .nanoseconds(Int64(configuration.timeouts.connect.nanoseconds)), read: nil)

@@ -17,6 +17,7 @@ struct ScriptedReply: Sendable {
 struct RecordedRequest: Sendable {
     var method: String
     var path: String
+    /// Header values by lower-cased name.
     var headers: [String: String]
 }
 
@@ -69,10 +70,10 @@ private struct ScriptedResponder: HTTPResponder {
 
     func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
         var headers: [String: String] = [:]
-        for field in request.headers { headers[field.name.canonicalName] = field.value }
+        for field in request.headers { headers[field.name.canonicalName.lowercased()] = field.value }
         let reply = server.reply(to: RecordedRequest(method: request.method.rawValue, path: request.uri.description, headers: headers))
         var fields = HTTPFields()
-        for (name, value) in reply.headers { fields.append(HTTPField(name: HTTPField.Name(name)!, value: value)) }
+        for (name, value) in reply.headers { fields.append(HTTPFields.Element(name: HTTPFields.Element.Name(name)!, value: value)) }
         return Response(
             status: HTTPResponse.Status(code: reply.status), headers: fields,
             body: ResponseBody(byteBuffer: ByteBuffer(string: reply.body)))

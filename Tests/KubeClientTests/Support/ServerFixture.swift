@@ -11,13 +11,15 @@ struct ServerFixture: Sendable {
     let authority: CertificateAuthority
     let admin: IssuedCertificate
 
-    /// Starts a server (with `tokens` known to it), runs `body`, then stops the server.
+    /// Starts a server (with `tokens` known to it and a serving certificate for `dnsNames` and
+    /// `ipAddresses`), runs `body`, then stops the server.
     static func with<T: Sendable>(
         tokens: StaticTokenTable = StaticTokenTable(), options: ServerOptions = ServerOptions(),
+        dnsNames: [String] = ["localhost"], ipAddresses: [String] = ["127.0.0.1"],
         _ body: @Sendable (ServerFixture) async throws -> T
     ) async throws -> T {
         let authority = try CertificateAuthority.makeSelfSigned(name: "client-test")
-        let serving = try authority.issueServerCertificate(commonName: "client-test", dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"])
+        let serving = try authority.issueServerCertificate(commonName: "client-test", dnsNames: dnsNames, ipAddresses: ipAddresses)
         let admin = try authority.issueClientCertificate(user: "test-admin", groups: ["system:masters"])
         let server = try APIServer(
             configuration: APIServerConfiguration(
