@@ -108,6 +108,45 @@ struct RetryTests {
         }
     }
 
+    @Test func slowAnswersFailWithTheRequestTimeout() async throws {
+        try await withScriptedClient([ScriptedReply(status: 200, body: Self.configMap, delay: .seconds(5))], configure: {
+            $0.retry = .never
+            $0.timeouts.request = .milliseconds(200)
+        }) { client, _ in
+            let start = ContinuousClock.now
+            let failure = await error { try await client.api(ConfigMap.self, namespace: "n").get("c") }
+            #expect(failure?.kind == .transport)
+            #expect(failure?.message == "timed out after 0.2 seconds")
+            #expect(ContinuousClock.now - start < .seconds(4))
+        }
+    }
+
+    /// RSA as PKCS#8 and PKCS#1, EC as SEC1 (`KEY` is the output file).
+    @Test(arguments: ["genrsa -out KEY 2048", "genrsa -traditional -out KEY 2048", "ecparam -name prime256v1 -genkey -noout -out KEY"])
+    func clientKeysInOpenSSLFormatsAreAccepted(keyCommand: String) async throws {
+        try await withTemporaryDirectory { directory in
+            let script = """
+                openssl \(keyCommand.replacingOccurrences(of: "KEY", with: directory + "/key.pem")) 2>/dev/null && \
+                openssl req -new -x509 -key \(directory)/key.pem -subj /CN=user -days 1 -out \(directory)/cert.pem 2>/dev/null
+                """
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", script]
+            try process.run()
+            process.waitUntilExit()
+            try #require(process.terminationStatus == 0)
+            let key = try #require(FileManager.default.contents(atPath: directory + "/key.pem"))
+            let certificate = try #require(FileManager.default.contents(atPath: directory + "/cert.pem"))
+            let client = try KubeClient(configuration: ClientConfiguration(
+                server: "https://127.0.0.1:1", tls: .init(clientCertificatePEM: Array(certificate), clientKeyPEM: Array(key))))
+            try await client.shutdown()
+            #expect(throws: KubeClientError.self) {
+                try KubeClient(configuration: ClientConfiguration(
+                    server: "https://127.0.0.1:1", tls: .init(clientCertificatePEM: Array(certificate), clientKeyPEM: Array("junk".utf8))))
+            }
+        }
+    }
+
     @Test func transportErrorsNameTheURL() async throws {
         var configuration = ClientConfiguration(server: "http://127.0.0.1:1", retry: .never)
         configuration.timeouts.connect = .seconds(2)

@@ -12,6 +12,8 @@ struct ScriptedReply: Sendable {
     var status: Int
     var headers: [(String, String)] = []
     var body: String = ""
+    /// How long the server waits before answering.
+    var delay: Duration = .zero
 }
 
 struct RecordedRequest: Sendable {
@@ -72,6 +74,7 @@ private struct ScriptedResponder: HTTPResponder {
         var headers: [String: String] = [:]
         for field in request.headers { headers[field.name.canonicalName.lowercased()] = field.value }
         let reply = server.reply(to: RecordedRequest(method: request.method.rawValue, path: request.uri.description, headers: headers))
+        if reply.delay > .zero { try await Task.sleep(for: reply.delay) }
         var fields = HTTPFields()
         for (name, value) in reply.headers { fields.append(HTTPFields.Element(name: HTTPFields.Element.Name(name)!, value: value)) }
         return Response(
