@@ -126,6 +126,7 @@ public final class APIServer: ServiceLifecycle.Service, Sendable {
             logger: logger)
         let controllers = ServerControllers(core: core, logger: logger)
         let store = core.store
+        store.acceptWatches()
         try await withGracefulShutdownHandler {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { await controllers.run() }

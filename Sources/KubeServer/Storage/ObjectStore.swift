@@ -126,6 +126,8 @@ public final class ObjectStore: Sendable {
         var compactedRevision: Int64 = 1
         var watchers: [Int: Watcher] = [:]
         var nextWatcherID = 0
+        /// False while the server is shutting down: new watches end at once.
+        var acceptsWatches = true
         var objectCount = 0
     }
 
@@ -332,6 +334,10 @@ public final class ObjectStore: Sendable {
             let (stream, continuation) = AsyncStream<StoreEvent>.makeStream(
                 bufferingPolicy: limit == .max ? .unbounded : .bufferingOldest(limit + replay.count))
             for event in replay { continuation.yield(event) }
+            guard state.acceptsWatches else {
+                continuation.finish()
+                return (stream, continuation, -1, state.revision, initial)
+            }
             let id = state.nextWatcherID
             state.nextWatcherID += 1
             state.watchers[id] = Watcher(resource: resource, namespace: namespace, continuation: continuation)
@@ -343,11 +349,18 @@ public final class ObjectStore: Sendable {
         return StoreWatch(events: stream, startRevision: start, initialObjects: initial)
     }
 
+    /// Accepts watches again (a server starting over this store).
+    public func acceptWatches() {
+        state.withLock { $0.acceptsWatches = true }
+    }
+
     public var watcherCount: Int { state.withLock { $0.watchers.count } }
 
-    /// Ends every watch (server shutdown): streams finish, so watch responses complete.
+    /// Ends every watch and refuses new ones (server shutdown), so watch responses complete and
+    /// clients that re-watch at once do not hold the shutdown up. `acceptWatches()` undoes it.
     public func closeAllWatches() {
         let watchers = state.withLock { state in
+            state.acceptsWatches = false
             defer { state.watchers.removeAll() }
             return Array(state.watchers.values)
         }
