@@ -27,7 +27,7 @@ public struct Time: Sendable, Hashable, Comparable, Codable, CustomStringConvert
 
     /// Parses an RFC 3339 timestamp; nil when malformed.
     public init?(rfc3339 text: String) {
-        guard let parsed = RFC3339.parse(text) else { return nil }
+        guard let parsed = RFC3339.parseComponents(text) else { return nil }
         secondsSinceEpoch = parsed.seconds
     }
 
@@ -79,7 +79,7 @@ public struct MicroTime: Sendable, Hashable, Comparable, Codable, CustomStringCo
     }
 
     public init?(rfc3339 text: String) {
-        guard let parsed = RFC3339.parse(text) else { return nil }
+        guard let parsed = RFC3339.parseComponents(text) else { return nil }
         microsecondsSinceEpoch = parsed.seconds * 1_000_000 + parsed.microseconds
     }
 
@@ -116,9 +116,21 @@ extension Int64 {
     }
 }
 
-/// Civil-calendar conversions (proleptic Gregorian, UTC) for RFC 3339 timestamps.
-enum RFC3339 {
-    static func parse(_ text: String) -> (seconds: Int64, microseconds: Int64)? {
+/// RFC 3339 timestamps (`2024-05-01T10:00:00Z`, fractional seconds and numeric offsets accepted),
+/// with civil-calendar conversions (proleptic Gregorian, UTC) independent of locale and formatters.
+public enum RFC3339 {
+    /// The instant `text` names, or nil when it is not RFC 3339.
+    public static func parse(_ text: String) -> Date? {
+        guard let (seconds, microseconds) = parseComponents(text) else { return nil }
+        return Date(timeIntervalSince1970: TimeInterval(seconds) + TimeInterval(microseconds) / 1_000_000)
+    }
+
+    /// `date` in UTC with whole seconds, as Kubernetes serialises `metav1.Time`.
+    public static func format(_ date: Date) -> String {
+        Time(date).rfc3339
+    }
+
+    static func parseComponents(_ text: String) -> (seconds: Int64, microseconds: Int64)? {
         let bytes = Array(text.utf8)
         var index = 0
         func number(_ width: Int) -> Int64? {

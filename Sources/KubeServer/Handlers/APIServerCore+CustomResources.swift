@@ -80,7 +80,7 @@ extension APIServerCore {
         for _ in 0..<8 {
             guard let (current, revision) = store.get(Self.crdResource, key) else { return }
             var updated = current
-            let now = Timestamps.now()
+            let now = Time.now().rfc3339
             let terminating = current.metaDeletionTimestamp != nil
             var conditions: [JSONValue] = current[path: ["status", "conditions"]]?.arrayValue ?? []
             func setCondition(_ type: String, _ status: String, _ reason: String, _ message: String) {

@@ -65,7 +65,7 @@ extension APIServerCore {
                     var object = current
                     object.setFinalizers(finalizers)
                     if object.metaDeletionTimestamp == nil {
-                        object.setMeta("deletionTimestamp", .string(Timestamps.now()))
+                        object.setMeta("deletionTimestamp", .string(Time.now().rfc3339))
                         object.setMeta("deletionGracePeriodSeconds", .int(0))
                         if object.metaGeneration > 0 { object.setMeta("generation", .int(object.metaGeneration + 1)) }
                     }

@@ -85,7 +85,7 @@ public final class APIServerCore: Sendable {
             object.setMeta(field, nil)
         }
         object.setMeta("generation", .int(1))
-        object.setMeta("creationTimestamp", .string(Timestamps.now()))
+        object.setMeta("creationTimestamp", .string(Time.now().rfc3339))
         if definition.hasStatusSubresource && definition.kind != "Pod" {
             object["status"] = nil
         }

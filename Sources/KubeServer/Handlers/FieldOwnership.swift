@@ -19,7 +19,7 @@ enum FieldOwnership {
         do {
             return try ManagedFieldsTracker.update(
                 old: old, new: new, manager: manager, subresource: subresource, apiVersion: definition.groupVersion,
-                resolver: resolver(for: definition), now: Timestamps.now())
+                resolver: resolver(for: definition), now: Time.now().rfc3339)
         } catch {
             throw apiError(error)
         }
@@ -34,7 +34,7 @@ enum FieldOwnership {
             return try ServerSideApply.apply(
                 configuration: configuration, to: live, manager: manager, force: force,
                 apiVersion: definition.groupVersion, subresource: subresource, resolver: resolver(for: definition),
-                now: Timestamps.now())
+                now: Time.now().rfc3339)
         } catch {
             throw apiError(error)
         }
