@@ -1,0 +1,106 @@
+import Foundation
+import KubeClient
+import KubeModel
+import Logging
+
+// client-go's legacy (core/v1) event recorder with its repeat aggregation: the first occurrence
+// creates an Event named `<object name>.<hex unix nanoseconds>`; a repeat of the same
+// (source, involved object, type, reason, message) patches that Event's `count` and
+// `lastTimestamp` instead of creating another one. Unlike client-go, which fires events
+// asynchronously through a broadcaster, `record` writes before returning, so callers (and tests)
+// can see the outcome; callers that must not wait can wrap it in a task.
+
+/// The `type` of an Event.
+public enum EventType: String, Sendable, Hashable, CaseIterable {
+    case normal = "Normal"
+    case warning = "Warning"
+}
+
+extension ObjectReference {
+    /// A reference to `object` (kind, apiVersion, namespace, name, uid, resourceVersion).
+    public init<R: Resource>(referencing object: R) {
+        self.init(
+            kind: R.kind, namespace: object.metadata.namespace, name: object.metadata.name, uid: object.metadata.uid,
+            apiVersion: R.apiVersion, resourceVersion: object.metadata.resourceVersion)
+    }
+}
+
+/// Writes core/v1 Events about objects on behalf of one component.
+public actor EventRecorder {
+    /// `source.component` and `reportingComponent` of every event.
+    public nonisolated let component: String
+    /// `source.host` and `reportingInstance` (empty when nil).
+    public nonisolated let host: String?
+
+    private let client: KubeClient
+    private let wallClock: @Sendable () -> Date
+    private let logger: Logger
+    /// What was written for each aggregation key: the Event's namespace, name and count so far.
+    private var written: [AggregationKey: (namespace: String, name: String, count: Int32)] = [:]
+
+    private struct AggregationKey: Hashable {
+        var involvedObject: ObjectReference
+        var type: String
+        var reason: String
+        var message: String
+    }
+
+    public init(
+        client: KubeClient, component: String, host: String? = nil,
+        wallClock: @escaping @Sendable () -> Date = { Date() }, logger: Logger? = nil
+    ) {
+        self.client = client
+        self.component = component
+        self.host = host
+        self.wallClock = wallClock
+        self.logger = logger ?? Logger(label: "KubeRuntime.EventRecorder")
+    }
+
+    /// Records an event about `object`.
+    @discardableResult
+    public func record<R: Resource>(_ type: EventType, reason: String, message: String, about object: R) async throws -> Event {
+        try await record(type, reason: reason, message: message, about: ObjectReference(referencing: object))
+    }
+
+    /// Records an event about the object `reference` points to; returns the Event as stored.
+    ///
+    /// Events of cluster-scoped objects go to the `default` namespace, as in client-go. A repeat
+    /// whose earlier Event has disappeared (expired by the server's TTL) creates a new one.
+    @discardableResult
+    public func record(_ type: EventType, reason: String, message: String, about reference: ObjectReference) async throws -> Event {
+        let now = wallClock()
+        let timestamp = Time(now)
+        let namespace = reference.namespace.flatMap { $0.isEmpty ? nil : $0 } ?? "default"
+        // client-go's event key leaves out resourceVersion: repeats about a changed object aggregate.
+        var identity = reference
+        identity.resourceVersion = nil
+        let key = AggregationKey(involvedObject: identity, type: type.rawValue, reason: reason, message: message)
+        let api = client.api(Event.self, namespace: namespace)
+
+        if let previous = written[key] {
+            let count = previous.count + 1
+            do {
+                let patched = try await api.patch(
+                    previous.name,
+                    .strategicMerge(["count": .int(Int64(count)), "lastTimestamp": .string(timestamp.rfc3339)]))
+                written[key] = (previous.namespace, previous.name, count)
+                return patched
+            } catch let error as KubeClientError where error.isNotFound {
+                written[key] = nil
+            }
+        }
+
+        let nanoseconds = Int64((now.timeIntervalSince1970 * 1e9).rounded(.down))
+        let name = "\(reference.name ?? "").\(String(nanoseconds, radix: 16))"
+        let event = Event(
+            metadata: ObjectMeta(name: name, namespace: namespace),
+            involvedObject: reference, reason: reason, message: message,
+            source: EventSource(component: component, host: host),
+            firstTimestamp: timestamp, lastTimestamp: timestamp, count: 1, type: type.rawValue,
+            reportingComponent: component, reportingInstance: host ?? "")
+        let created = try await api.create(event)
+        written[key] = (namespace, name, 1)
+        logger.debug("recorded event", metadata: ["event": "\(namespace)/\(name)", "reason": "\(reason)"])
+        return created
+    }
+}

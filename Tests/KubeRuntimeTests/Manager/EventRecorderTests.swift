@@ -1,0 +1,72 @@
+import Foundation
+import KubeClient
+import KubeModel
+import KubeRuntime
+import KubeServer
+import Synchronization
+import Testing
+
+@Suite struct EventRecorderTests {
+    @Test func repeatsAreAggregatedIntoOneEventWithACount() async throws {
+        let core = try APIServerCore()
+        try await InformerIntegrationTests.serving(core) { url in
+            let client = try KubeClient(configuration: ClientConfiguration(server: url), logger: InformerIntegrationTests.quiet)
+            let configMaps = client.api(ConfigMap.self, namespace: "default")
+            let subject = try await configMaps.create(InformerIntegrationTests.configMap("subject", value: "0"))
+            let now = Mutex(Date(timeIntervalSince1970: 1_700_000_000.5))
+            let recorder = EventRecorder(
+                client: client, component: "fleet-controller", host: "node-1", wallClock: { now.withLock { $0 } })
+
+            let first = try await recorder.record(.warning, reason: "SyncFailed", message: "no route", about: subject)
+            now.withLock { $0 += 5 }
+            _ = try await recorder.record(.warning, reason: "SyncFailed", message: "no route", about: subject)
+            now.withLock { $0 += 5 }
+            let third = try await recorder.record(.warning, reason: "SyncFailed", message: "no route", about: subject)
+            let other = try await recorder.record(.normal, reason: "Synced", message: "ok", about: subject)
+
+            #expect(first.metadata.name == "subject.\(String(1_700_000_000_500_000_000, radix: 16))")
+            #expect(third.metadata.name == first.metadata.name)
+            #expect(third.count == 3)
+            #expect(third.firstTimestamp == Time(secondsSinceEpoch: 1_700_000_000))
+            #expect(third.lastTimestamp == Time(secondsSinceEpoch: 1_700_000_010))
+            #expect(other.metadata.name != first.metadata.name)
+
+            let events = try await client.api(Event.self, namespace: "default").list().items
+            #expect(events.count == 2)
+            let stored = try #require(events.first { $0.reason == "SyncFailed" })
+            #expect(stored.count == 3)
+            #expect(stored.type == "Warning")
+            #expect(stored.message == "no route")
+            #expect(stored.source == EventSource(component: "fleet-controller", host: "node-1"))
+            #expect(stored.reportingComponent == "fleet-controller")
+            #expect(stored.involvedObject.kind == "ConfigMap")
+            #expect(stored.involvedObject.apiVersion == "v1")
+            #expect(stored.involvedObject.name == "subject")
+            #expect(stored.involvedObject.namespace == "default")
+            #expect(stored.involvedObject.uid == subject.metadata.uid)
+            #expect(events.first { $0.reason == "Synced" }?.type == "Normal")
+
+            // The aggregated event disappears (TTL): the next repeat starts a new one.
+            try await client.api(Event.self, namespace: "default").delete(try #require(first.metadata.name))
+            now.withLock { $0 += 1 }
+            let fresh = try await recorder.record(.warning, reason: "SyncFailed", message: "no route", about: subject)
+            #expect(fresh.count == 1)
+            #expect(fresh.metadata.name != first.metadata.name)
+            try await client.shutdown()
+        }
+    }
+
+    @Test func eventsAboutClusterScopedObjectsGoToTheDefaultNamespace() async throws {
+        let core = try APIServerCore()
+        try await InformerIntegrationTests.serving(core) { url in
+            let client = try KubeClient(configuration: ClientConfiguration(server: url), logger: InformerIntegrationTests.quiet)
+            let recorder = EventRecorder(client: client, component: "fleet-controller")
+            let reference = ObjectReference(kind: "Namespace", name: "team-a", uid: "1234", apiVersion: "v1")
+            let event = try await recorder.record(.normal, reason: "Joined", message: "namespace joined the fleet", about: reference)
+            #expect(event.metadata.namespace == "default")
+            #expect(event.involvedObject == reference)
+            #expect(event.source?.host == nil)
+            try await client.shutdown()
+        }
+    }
+}
