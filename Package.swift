@@ -97,6 +97,8 @@ let package = Package(
             dependencies: [
                 "KubeModel",
                 "KubeServer",
+                "KubeClient",
+                "KubeRuntime",
                 "LocalFleet",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
