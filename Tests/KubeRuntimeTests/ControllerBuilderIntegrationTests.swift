@@ -18,6 +18,8 @@ import Testing
         let secrets: InformerStore<Secret>
         let api: ResourceAPI<Secret>
         let reconciles: Recording<ObjectKey>
+        /// Every create or replace sent, including ones the server treats as no-ops.
+        let writes: Recording<ObjectKey>
 
         func reconcile(_ key: ObjectKey) async throws -> ReconcileResult {
             reconciles.append(key)
@@ -29,12 +31,14 @@ import Testing
             guard var secret = secrets.get(key) else {
                 var fresh = Secret(metadata: ObjectMeta(name: key.name, namespace: key.namespace, ownerReferences: owner))
                 fresh.data = data
+                writes.append(key)
                 _ = try await api.create(fresh)
                 return .done
             }
             if secret.data ?? [:] == data && secret.metadata.ownerReferences == owner { return .done }
             secret.data = data
             secret.metadata.ownerReferences = owner
+            writes.append(key)
             _ = try await api.replace(secret)
             return .done
         }
@@ -57,9 +61,10 @@ import Testing
             for index in 0..<5 { _ = try await maps.create(Self.managedMap("plain-\(index)", managed: false)) }
 
             let reconciles = Recording<ObjectKey>()
+            let writes = Recording<ObjectKey>()
             let reconciler = SecretPerManagedConfigMap(
                 configMaps: informers.informer(for: ConfigMap.self).store, secrets: informers.informer(for: Secret.self).store,
-                api: client.api(Secret.self), reconciles: reconciles)
+                api: client.api(Secret.self), reconciles: reconciles, writes: writes)
             let controller = ControllerBuilder(name: "configmap-secrets")
                 .for(ConfigMap.self, in: informers)
                 .owns(Secret.self, in: informers)
@@ -85,14 +90,17 @@ import Testing
                     #expect(secret.metadata.ownerReferences?.first?.uid == mapUIDs[name])
                 }
 
-                // Converged: reconciling every key again (as after a resync) must write nothing.
+                // Converged: reconciling every key again (as after a resync) must write nothing —
+                // no request at all (the server would not count an identical update as a write).
                 try await eventually("the caches hold every Secret") { informers.informer(for: Secret.self).store.count == 50 }
                 let revision = core.store.currentRevision
                 let before = reconciles.values.count
+                let writesBefore = writes.values.count
                 for map in try await maps.list().items { await controller.enqueue(ObjectKey(map)) }
                 try await eventually("all 55 keys were reconciled again") { reconciles.values.count >= before + 55 }
                 try await Task.sleep(for: .milliseconds(300))
                 #expect(core.store.currentRevision == revision)
+                #expect(writes.values.count == writesBefore)
 
                 // The Secret is owned: deleting it reconciles its ConfigMap, which recreates it.
                 let old = try await secrets.get("map-7")
@@ -182,6 +190,49 @@ import Testing
                     #expect(mirrored["shared-1"] == ["value": "1"])
                     tasks.cancelAll()
                 }
+            }
+        }
+    }
+
+    struct RecordingReconciler: Reconciler {
+        let reconciles: Recording<ObjectKey>
+
+        func reconcile(_ key: ObjectKey) async throws -> ReconcileResult {
+            reconciles.append(key)
+            return .done
+        }
+    }
+
+    @Test func anUpdateReconcilesTheKeysOfTheOldAndTheNewObjectAndADeletionItsLastKeys() async throws {
+        let core = try APIServerCore()
+        try await EmbeddedServer.withClient(core) { client in
+            let informers = SharedInformers(client: client, logger: EmbeddedServer.quiet)
+            let maps = client.api(ConfigMap.self, namespace: "default")
+            let reconciles = Recording<ObjectKey>()
+            let controller = ControllerBuilder(name: "pointers")
+                .for(Secret.self, in: informers)
+                .watches(ConfigMap.self, in: informers) { map in
+                    [map.metadata.labels?["target"]].compactMap { $0 }.map { ObjectKey(namespace: "default", name: $0) }
+                }
+                .logger(EmbeddedServer.quiet)
+                .build(reconciler: RecordingReconciler(reconciles: reconciles))
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { await informers.run() }
+                tasks.addTask { await controller.run() }
+                await informers.waitForCacheSync()
+                func reconciledSince(_ start: Int) -> Set<String> { Set(reconciles.values.dropFirst(start).map(\.name)) }
+
+                _ = try await maps.create(ConfigMap(metadata: ObjectMeta(name: "pointer", namespace: "default", labels: ["target": "a"])))
+                try await eventually("the new object's key is reconciled") { reconciledSince(0) == ["a"] }
+
+                var start = reconciles.values.count
+                _ = try await maps.patch("pointer", .merge(["metadata": ["labels": ["target": "b"]]]))
+                try await eventually("both the old and the new key are reconciled") { reconciledSince(start) == ["a", "b"] }
+
+                start = reconciles.values.count
+                try await maps.delete("pointer")
+                try await eventually("the deleted object's key is reconciled") { reconciledSince(start) == ["b"] }
+                tasks.cancelAll()
             }
         }
     }

@@ -73,8 +73,8 @@ struct RuntimeBenchmark {
                     throw BenchmarkError("informer cached \(informer.store.count) objects, expected \(objectCount)")
                 }
                 let after = Self.residentMegabytes()
-                results["informer_rss_mb_per_10k_objects"] = (after - before) * 10_000 / Double(objectCount)
-                results["informer_initial_sync_ms"] = syncTime * 1000
+                results["informer_rss_per_10k_mb"] = (after - before) * 10_000 / Double(objectCount)
+                results["informer_sync_ms"] = syncTime * 1000
                 results["informer_objects"] = Double(objectCount)
                 running.cancel()
                 await running.value
