@@ -101,6 +101,8 @@ let package = Package(
             dependencies: [
                 "KubeModel",
                 "KubeServer",
+                "KubeClient",
+                "KubeRuntime",
                 "LocalFleet",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -13,15 +13,11 @@ import Testing
 // longer reaches the informer's resourceVersion (410 → relist, emitting the deletions of the gap).
 
 @Suite struct InformerIntegrationTests {
-    static let quiet: Logger = {
-        var logger = Logger(label: "informer-test")
-        logger.logLevel = .critical
-        return logger
-    }()
+    static var quiet: Logger { EmbeddedServer.quiet }
 
     @Test func cacheMatchesTheServerAfterABurstOfAThousandChanges() async throws {
         let core = try APIServerCore()
-        try await Self.serving(core) { url in
+        try await EmbeddedServer.serving(core) { url in
             let client = try KubeClient(configuration: ClientConfiguration(server: url), logger: Self.quiet)
             let api = client.api(ConfigMap.self, namespace: "default")
             let informer = Informer(source: ResourceListWatch(api: api), logger: Self.quiet)
@@ -40,7 +36,7 @@ import Testing
                 }
                 let expected = try await Self.versions(api)
                 #expect(expected.count == 200)
-                try await Self.eventually("informer cache equals the server's list") {
+                try await eventually("informer cache equals the server's list") {
                     Self.versions(informer.store) == expected
                 }
                 tasks.cancelAll()
@@ -52,7 +48,7 @@ import Testing
     @Test func informerRelistsAfterTheServerComesBackWithoutItsHistory() async throws {
         let core = try APIServerCore(options: ServerOptions(historyLimit: 20))
         let definition = try #require(core.registry.definition(group: "", version: "v1", resource: "configmaps"))
-        var server = try await RunningServer.start(core: core, port: 0)
+        var server = try await EmbeddedServer.Running.start(core: core, port: 0)
         let port = server.port
         let client = try KubeClient(configuration: ClientConfiguration(server: server.url), logger: Self.quiet)
         let api = client.api(ConfigMap.self, namespace: "default")
@@ -77,11 +73,11 @@ import Testing
                 definition, namespace: "default",
                 body: ["metadata": ["name": .string("during-\(index)")], "data": ["value": "0"]], options: WriteOptions())
         }
-        server = try await RunningServer.start(core: core, port: port)
+        server = try await EmbeddedServer.Running.start(core: core, port: port)
 
         let expected = try await Self.versions(api)
         #expect(expected.count == 32)
-        try await Self.eventually("the informer relisted after the restart") {
+        try await eventually("the informer relisted after the restart") {
             Self.versions(informer.store) == expected
         }
         #expect(deleted.withLock { Set($0) } == ["before-0", "before-1", "before-2"])
@@ -108,67 +104,12 @@ import Testing
         Dictionary(uniqueKeysWithValues: store.list().map { ($0.metadata.name ?? "", $0.metadata.resourceVersion ?? "") })
     }
 
-    /// Polls `condition` until it holds; the informer is asynchronous by nature.
-    static func eventually(_ description: String, timeout: Duration = .seconds(20), _ condition: () async throws -> Bool)
-        async throws
-    {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if try await condition() { return }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        Issue.record("timed out waiting until \(description)")
-    }
-
     static func concurrently(_ count: Int, _ operation: @escaping @Sendable (Int) async throws -> Void) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for start in stride(from: 0, to: count, by: 16) {
                 for index in start..<min(start + 16, count) { group.addTask { try await operation(index) } }
                 try await group.waitForAll()
             }
-        }
-    }
-
-    /// A server that can be stopped and started again over the same storage and port.
-    struct RunningServer {
-        let group: ServiceGroup
-        let task: Task<Void, any Error>
-        let url: String
-        let port: Int
-
-        static func start(core: APIServerCore, port: Int) async throws -> RunningServer {
-            let server = APIServer(
-                configuration: APIServerConfiguration(name: "informer-test", port: port, allowsAnonymous: true, authorizationEnabled: false),
-                core: core, logger: quiet)
-            let group = ServiceGroup(configuration: .init(services: [.init(service: server)], logger: quiet))
-            let task = Task { try await group.run() }
-            let bound = await server.waitUntilListening()
-            return RunningServer(group: group, task: task, url: await server.url(), port: bound)
-        }
-
-        func stop() async {
-            await group.triggerGracefulShutdown()
-            _ = try? await task.value
-        }
-    }
-
-    /// Runs a plain-HTTP server over `core` (anonymous, no RBAC) on `port` during `body`.
-    static func serving<T: Sendable>(_ core: APIServerCore, port: Int = 0, _ body: @Sendable (String) async throws -> T)
-        async throws -> T
-    {
-        let server = APIServer(
-            configuration: APIServerConfiguration(name: "informer-test", port: port, allowsAnonymous: true, authorizationEnabled: false),
-            core: core, logger: quiet)
-        let group = ServiceGroup(configuration: .init(services: [.init(service: server)], logger: quiet))
-        return try await withThrowingTaskGroup(of: T?.self) { tasks in
-            tasks.addTask {
-                try await group.run()
-                return nil
-            }
-            let value = try await body(await server.url())
-            await group.triggerGracefulShutdown()
-            for try await _ in tasks {}
-            return value
         }
     }
 }

@@ -27,12 +27,15 @@ public final class Controller<R: Reconciler>: Sendable {
     private let clock: ElapsedClock
     private let metrics: ControllerMetrics
     private let logger: Logger
+    /// Run in order before the workers start; `ControllerBuilder` uses them to wait for its
+    /// informers' caches and to queue every object already cached.
+    private let preparations: [@Sendable (WorkQueue<Request>) async -> Void]
 
     /// - Parameters:
     ///   - name: the `controller` metrics dimension, the queue's name and the logger's label.
     ///   - workers: how many reconciles may run at once (controller-runtime
     ///     `MaxConcurrentReconciles`, default 1).
-    public init(
+    public convenience init(
         name: String,
         reconciler: R,
         workers: Int = 1,
@@ -40,6 +43,21 @@ public final class Controller<R: Reconciler>: Sendable {
         clock: any Clock<Duration> = ContinuousClock(),
         metricsFactory: any MetricsFactory = MetricsSystem.factory,
         logger: Logger? = nil
+    ) {
+        self.init(
+            name: name, reconciler: reconciler, workers: workers, rateLimiter: rateLimiter, clock: clock,
+            metricsFactory: metricsFactory, logger: logger, preparations: [])
+    }
+
+    init(
+        name: String,
+        reconciler: R,
+        workers: Int,
+        rateLimiter: any RateLimiter<Request>,
+        clock: any Clock<Duration>,
+        metricsFactory: any MetricsFactory,
+        logger: Logger?,
+        preparations: [@Sendable (WorkQueue<Request>) async -> Void]
     ) {
         precondition(workers > 0, "a controller needs at least one worker")
         self.name = name
@@ -51,6 +69,7 @@ public final class Controller<R: Reconciler>: Sendable {
         var logger = logger ?? Logger(label: "KubeRuntime.Controller")
         logger[metadataKey: "controller"] = "\(name)"
         self.logger = logger
+        self.preparations = preparations
     }
 
     /// Asks for `request` to be reconciled (merged with any pending request for the same key).
@@ -59,9 +78,17 @@ public final class Controller<R: Reconciler>: Sendable {
     }
 
     /// Runs the workers until `shutDown()` completes or the calling task is cancelled.
+    ///
+    /// A controller made by `ControllerBuilder` first waits until the caches of its informers
+    /// have synced (the informers are run by their `SharedInformers`, not by the controller),
+    /// then queues every cached object, and only then starts its workers.
     public func run() async {
         await withDiscardingTaskGroup { group in
             group.addTask { await self.queue.run() }
+            for prepare in preparations {
+                guard !Task.isCancelled else { return }
+                await prepare(queue)
+            }
             for _ in 0..<workers {
                 group.addTask {
                     while let request = await self.queue.get() {

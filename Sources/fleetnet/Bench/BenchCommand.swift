@@ -8,7 +8,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Run benchmarks (use a release build: swift run -c release fleetnet bench).")
 
-    @Argument(help: "Scenarios to run: apiserver.")
+    @Argument(help: "Scenarios to run: apiserver, runtime.")
     var scenarios: [String] = ["apiserver"]
 
     @Option(name: .long, help: "Objects to create, get and list in the apiserver scenario.")
@@ -20,16 +20,22 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Writes observed by every watcher in the apiserver scenario.")
     var fanoutWrites: Int = 200
 
+    @Option(name: .long, help: "ConfigMaps cached by the informer in the runtime scenario.")
+    var informerObjects: Int = 10_000
+
+    @Option(name: .long, help: "Keys reconciled per worker count in the runtime scenario.")
+    var keys: Int = 100_000
+
     @Option(name: .long, help: "Write the results as JSON to this file.")
     var json: String?
 
     func validate() throws {
-        let known = ["apiserver"]
+        let known = ["apiserver", "runtime"]
         for scenario in scenarios where !known.contains(scenario) {
             throw ValidationError("unknown scenario \"\(scenario)\"; known scenarios: \(known.joined(separator: ", "))")
         }
-        guard objects > 0, watchers > 0, fanoutWrites > 0 else {
-            throw ValidationError("--objects, --watchers and --fanout-writes must be positive")
+        guard objects > 0, watchers > 0, fanoutWrites > 0, informerObjects > 0, keys > 0 else {
+            throw ValidationError("--objects, --watchers, --fanout-writes, --informer-objects and --keys must be positive")
         }
     }
 
@@ -43,6 +49,8 @@ struct BenchCommand: AsyncParsableCommand {
             case "apiserver":
                 let benchmark = APIServerBenchmark(objectCount: objects, watcherCount: watchers, fanoutWrites: fanoutWrites)
                 results[scenario] = try await benchmark.run()
+            case "runtime":
+                results[scenario] = try await RuntimeBenchmark(objectCount: informerObjects, keyCount: keys).run()
             default:
                 break
             }
