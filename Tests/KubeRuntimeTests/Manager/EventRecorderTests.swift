@@ -9,8 +9,8 @@ import Testing
 @Suite struct EventRecorderTests {
     @Test func repeatsAreAggregatedIntoOneEventWithACount() async throws {
         let core = try APIServerCore()
-        try await InformerIntegrationTests.serving(core) { url in
-            let client = try KubeClient(configuration: ClientConfiguration(server: url), logger: InformerIntegrationTests.quiet)
+        try await EmbeddedServer.serving(core) { url in
+            let client = try KubeClient(configuration: ClientConfiguration(server: url), logger: EmbeddedServer.quiet)
             let configMaps = client.api(ConfigMap.self, namespace: "default")
             let subject = try await configMaps.create(InformerIntegrationTests.configMap("subject", value: "0"))
             let now = Mutex(Date(timeIntervalSince1970: 1_700_000_000.5))
@@ -58,8 +58,8 @@ import Testing
 
     @Test func eventsAboutClusterScopedObjectsGoToTheDefaultNamespace() async throws {
         let core = try APIServerCore()
-        try await InformerIntegrationTests.serving(core) { url in
-            let client = try KubeClient(configuration: ClientConfiguration(server: url), logger: InformerIntegrationTests.quiet)
+        try await EmbeddedServer.serving(core) { url in
+            let client = try KubeClient(configuration: ClientConfiguration(server: url), logger: EmbeddedServer.quiet)
             let recorder = EventRecorder(client: client, component: "fleet-controller")
             let reference = ObjectReference(kind: "Namespace", name: "team-a", uid: "1234", apiVersion: "v1")
             let event = try await recorder.record(.normal, reason: "Joined", message: "namespace joined the fleet", about: reference)

@@ -19,8 +19,8 @@ import Testing
 
     static func withClient(_ body: @Sendable (KubeClient) async throws -> Void) async throws {
         let core = try APIServerCore()
-        try await InformerIntegrationTests.serving(core) { url in
-            let client = try KubeClient(configuration: ClientConfiguration(server: url), logger: InformerIntegrationTests.quiet)
+        try await EmbeddedServer.serving(core) { url in
+            let client = try KubeClient(configuration: ClientConfiguration(server: url), logger: EmbeddedServer.quiet)
             do {
                 try await body(client)
             } catch {
@@ -33,10 +33,10 @@ import Testing
 
     @Test func twoCandidatesCompetingForOneLeaseExactlyOneLeads() async throws {
         try await Self.withClient { client in
-            let first = LeaderElector(client: client, configuration: Self.configuration("first"), logger: InformerIntegrationTests.quiet)
-            let second = LeaderElector(client: client, configuration: Self.configuration("second"), logger: InformerIntegrationTests.quiet)
+            let first = LeaderElector(client: client, configuration: Self.configuration("first"), logger: EmbeddedServer.quiet)
+            let second = LeaderElector(client: client, configuration: Self.configuration("second"), logger: EmbeddedServer.quiet)
             let running = [Task { await first.run() }, Task { await second.run() }]
-            try await InformerIntegrationTests.eventually("one candidate leads") { first.isLeader || second.isLeader }
+            try await eventually("one candidate leads") { first.isLeader || second.isLeader }
             // Across more than a lease duration, never both, and always one.
             let deadline = ContinuousClock.now + .milliseconds(1500)
             while ContinuousClock.now < deadline {
@@ -57,10 +57,10 @@ import Testing
 
     @Test func aGracefullyStoppedLeaderReleasesAndTheOtherTakesOverQuickly() async throws {
         try await Self.withClient { client in
-            let first = LeaderElector(client: client, configuration: Self.configuration("first"), logger: InformerIntegrationTests.quiet)
-            let second = LeaderElector(client: client, configuration: Self.configuration("second"), logger: InformerIntegrationTests.quiet)
+            let first = LeaderElector(client: client, configuration: Self.configuration("first"), logger: EmbeddedServer.quiet)
+            let second = LeaderElector(client: client, configuration: Self.configuration("second"), logger: EmbeddedServer.quiet)
             let firstRun = Task { await first.run() }
-            try await InformerIntegrationTests.eventually("first leads") { first.isLeader }
+            try await eventually("first leads") { first.isLeader }
             let secondRun = Task { await second.run() }
             try await Task.sleep(for: .milliseconds(300))
             #expect(!second.isLeader)
@@ -69,7 +69,7 @@ import Testing
             firstRun.cancel()
             await firstRun.value
             #expect(!first.isLeader)
-            try await InformerIntegrationTests.eventually("second takes over", timeout: .seconds(5)) { second.isLeader }
+            try await eventually("second takes over", timeout: .seconds(5)) { second.isLeader }
             // Released: no waiting for the 1 s lease to run out.
             #expect(ContinuousClock.now - stopped < .milliseconds(800))
             let lease = try await client.api(Lease.self, namespace: "default").get("election")
@@ -86,10 +86,10 @@ import Testing
     @Test func aLeaderThatDiesWithoutReleasingIsReplacedWithinTheLeaseDuration() async throws {
         try await Self.withClient { client in
             let first = LeaderElector(
-                client: client, configuration: Self.configuration("first", releaseOnCancel: false), logger: InformerIntegrationTests.quiet)
-            let second = LeaderElector(client: client, configuration: Self.configuration("second"), logger: InformerIntegrationTests.quiet)
+                client: client, configuration: Self.configuration("first", releaseOnCancel: false), logger: EmbeddedServer.quiet)
+            let second = LeaderElector(client: client, configuration: Self.configuration("second"), logger: EmbeddedServer.quiet)
             let firstRun = Task { await first.run() }
-            try await InformerIntegrationTests.eventually("first leads") { first.isLeader }
+            try await eventually("first leads") { first.isLeader }
             let secondRun = Task { await second.run() }
             try await Task.sleep(for: .milliseconds(300))
 
@@ -98,7 +98,7 @@ import Testing
             await firstRun.value
             let lease = try await client.api(Lease.self, namespace: "default").get("election")
             #expect(lease.spec?.holderIdentity == "first")
-            try await InformerIntegrationTests.eventually("second takes over", timeout: .seconds(5)) { second.isLeader }
+            try await eventually("second takes over", timeout: .seconds(5)) { second.isLeader }
             let waited = ContinuousClock.now - died
             // Not before the lease (as observed by `second`) expired, and not long after.
             #expect(waited > .milliseconds(700))
@@ -110,7 +110,7 @@ import Testing
 
     @Test func losingTheLeaseStopsLeadershipAndCancelsTheWork() async throws {
         try await Self.withClient { client in
-            let elector = LeaderElector(client: client, configuration: Self.configuration("first"), logger: InformerIntegrationTests.quiet)
+            let elector = LeaderElector(client: client, configuration: Self.configuration("first"), logger: EmbeddedServer.quiet)
             let updates = elector.leadershipUpdates()
             let workCancelled = Mutex(false)
             let running = Task {
@@ -119,15 +119,15 @@ import Testing
                     workCancelled.withLock { $0 = true }
                 }
             }
-            try await InformerIntegrationTests.eventually("leads") { elector.isLeader }
+            try await eventually("leads") { elector.isLeader }
             // Someone else takes the lease over behind the elector's back.
             let api = client.api(Lease.self, namespace: "default")
             var lease = try await api.get("election")
             lease.spec?.holderIdentity = "intruder"
             lease.spec?.leaseDurationSeconds = 60
             _ = try await api.replace(lease)
-            try await InformerIntegrationTests.eventually("leadership lost", timeout: .seconds(3)) { !elector.isLeader }
-            try await InformerIntegrationTests.eventually("work cancelled", timeout: .seconds(1)) { workCancelled.withLock { $0 } }
+            try await eventually("leadership lost", timeout: .seconds(3)) { !elector.isLeader }
+            try await eventually("work cancelled", timeout: .seconds(1)) { workCancelled.withLock { $0 } }
             #expect(elector.observedLeader == "intruder")
             running.cancel()
             await running.value

@@ -19,8 +19,8 @@ import Testing
 
     @Test func leaderGatedRunnableReadinessAndProbeEndpoints() async throws {
         let core = try APIServerCore()
-        try await InformerIntegrationTests.serving(core) { url in
-            let quiet = InformerIntegrationTests.quiet
+        try await EmbeddedServer.serving(core) { url in
+            let quiet = EmbeddedServer.quiet
             let client = try KubeClient(configuration: ClientConfiguration(server: url), logger: quiet)
             let metrics = MetricsRegistry()
             let elector = LeaderElector(
@@ -63,7 +63,7 @@ import Testing
             let notReady = try await Self.get(base + "/readyz")
             #expect(notReady.status == 500)
             #expect(notReady.body == "[+]ping ok\n[-]caches-synced failed: reason withheld\nreadyz check failed\n")
-            try await InformerIntegrationTests.eventually("ungated runnable started") { ungatedStarted.withLock { $0 } }
+            try await eventually("ungated runnable started") { ungatedStarted.withLock { $0 } }
             try await Task.sleep(for: .milliseconds(300))
             #expect(!gatedRunning.withLock { $0 })
             #expect(!manager.isLeader)
@@ -78,7 +78,7 @@ import Testing
             held.spec?.holderIdentity = ""
             held.spec?.leaseDurationSeconds = 1
             _ = try await leases.replace(held)
-            try await InformerIntegrationTests.eventually("gated runnable running") { gatedRunning.withLock { $0 } }
+            try await eventually("gated runnable running") { gatedRunning.withLock { $0 } }
             #expect(manager.isLeader)
             let exposition = PrometheusSamples(try await Self.get(base + "/metrics").body)
             #expect(exposition[#"leader_election_master_status{name="manager"}"#] == 1)
@@ -88,7 +88,7 @@ import Testing
             held.spec?.holderIdentity = "other"
             held.spec?.leaseDurationSeconds = 60
             _ = try await leases.replace(held)
-            try await InformerIntegrationTests.eventually("gated runnable cancelled", timeout: .seconds(3)) {
+            try await eventually("gated runnable cancelled", timeout: .seconds(3)) {
                 !gatedRunning.withLock { $0 }
             }
             #expect(!manager.isLeader)

@@ -43,8 +43,8 @@ struct PrometheusSamples {
         let controller = Controller(name: "widgets", reconciler: reconciler, metricsFactory: registry.factory)
         let running = Task { await controller.run() }
         for index in 0..<6 { await controller.enqueue(ObjectKey(namespace: "default", name: "w-\(index)")) }
-        try await InformerIntegrationTests.eventually("six reconciles") { reconciler.seen.withLock { $0 } == 6 }
-        try await InformerIntegrationTests.eventually("metrics recorded") {
+        try await eventually("six reconciles") { reconciler.seen.withLock { $0 } == 6 }
+        try await eventually("metrics recorded") {
             PrometheusSamples(registry.exposition())[#"controller_runtime_reconcile_total{controller="widgets",result="success"}"#] == 4
         }
         await controller.shutDown()
