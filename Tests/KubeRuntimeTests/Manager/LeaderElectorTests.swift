@@ -122,10 +122,13 @@ import Testing
             try await InformerIntegrationTests.eventually("leads") { elector.isLeader }
             // Someone else takes the lease over behind the elector's back.
             let api = client.api(Lease.self, namespace: "default")
-            var lease = try await api.get("election")
-            lease.spec?.holderIdentity = "intruder"
-            lease.spec?.leaseDurationSeconds = 60
-            _ = try await api.replace(lease)
+            // The elector renews concurrently: re-read on conflict, as any writer must.
+            _ = try await retryOnConflict {
+                var lease = try await api.get("election")
+                lease.spec?.holderIdentity = "intruder"
+                lease.spec?.leaseDurationSeconds = 60
+                return try await api.replace(lease)
+            }
             try await InformerIntegrationTests.eventually("leadership lost", timeout: .seconds(3)) { !elector.isLeader }
             try await InformerIntegrationTests.eventually("work cancelled", timeout: .seconds(1)) { workCancelled.withLock { $0 } }
             #expect(elector.observedLeader == "intruder")

@@ -50,7 +50,7 @@ import Testing
             let leases = client.api(Lease.self, namespace: "default")
             var held = Lease(metadata: ObjectMeta(name: "manager", namespace: "default"))
             held.spec = LeaseSpec(holderIdentity: "other", leaseDurationSeconds: 60, renewTime: .now())
-            held = try await leases.create(held)
+            _ = try await leases.create(held)
 
             let group = ServiceGroup(configuration: .init(services: [.init(service: manager)], logger: quiet))
             let running = Task { try await group.run() }
@@ -82,20 +82,24 @@ import Testing
             #expect(verbose.status == 200 && verbose.body == "[+]caches-synced ok\n[+]ping ok\nhealthz check passed\n")
 
             // The other holder releases: the manager leads and starts the gated runnable.
-            held = try await leases.get("manager")
-            held.spec?.holderIdentity = ""
-            held.spec?.leaseDurationSeconds = 1
-            _ = try await leases.replace(held)
+            _ = try await retryOnConflict {
+                var lease = try await leases.get("manager")
+                lease.spec?.holderIdentity = ""
+                lease.spec?.leaseDurationSeconds = 1
+                return try await leases.replace(lease)
+            }
             try await InformerIntegrationTests.eventually("gated runnable running") { gatedRunning.withLock { $0 } }
             #expect(manager.isLeader)
             let exposition = PrometheusSamples(try await Self.get(base + "/metrics").body)
             #expect(exposition[#"leader_election_master_status{name="manager"}"#] == 1)
 
             // Leadership lost (the lease is taken over): the gated runnable is cancelled at once.
-            held = try await leases.get("manager")
-            held.spec?.holderIdentity = "other"
-            held.spec?.leaseDurationSeconds = 60
-            _ = try await leases.replace(held)
+            _ = try await retryOnConflict {
+                var lease = try await leases.get("manager")
+                lease.spec?.holderIdentity = "other"
+                lease.spec?.leaseDurationSeconds = 60
+                return try await leases.replace(lease)
+            }
             try await InformerIntegrationTests.eventually("gated runnable cancelled", timeout: .seconds(3)) {
                 !gatedRunning.withLock { $0 }
             }
