@@ -44,10 +44,11 @@ public struct ManagerConfiguration: Sendable, Hashable {
 /// - On graceful shutdown (or cancellation) all runnables are cancelled and awaited; the elector
 ///   then releases the lease if configured to.
 ///
-/// `/healthz` answers 200 `ok` while the manager runs. `/readyz` answers 200 `ok` when every
-/// readiness check passes, else 500 with one `[+]name ok` / `[-]name failed: reason withheld` line
-/// per check and `readyz check failed`, as Kubernetes' healthz handlers do. `/metrics` serves
-/// `metrics.exposition()`.
+/// `/healthz` (liveness checks, none by default) and `/readyz` (readiness checks) answer as
+/// controller-runtime's healthz handler: 200 `ok` when every check passes, else 500 listing each
+/// check as `[+]name ok` / `[-]name failed: reason withheld` (sorted by name) and ending with
+/// `healthz check failed`; `?verbose` lists on success too, `?exclude=name` skips a check, and
+/// `/readyz/<name>` runs one check. `/metrics` serves `metrics.exposition()`.
 ///
 /// Add runnables and checks before calling `run()`; later additions are ignored by that run.
 public final class Manager: Service, Sendable {
@@ -67,6 +68,7 @@ public final class Manager: Service, Sendable {
     private struct State {
         var runnables: [Entry] = []
         var checks: [(name: String, check: ReadinessCheck)] = []
+        var healthChecks: [(name: String, check: ReadinessCheck)] = []
         var port: Int?
         var portWaiters: [CheckedContinuation<Int, Never>] = []
     }
@@ -97,6 +99,12 @@ public final class Manager: Service, Sendable {
         state.withLock { $0.checks.append((name, check)) }
     }
 
+    /// Registers a liveness check reported by `/healthz` under `name` (without any, `/healthz`
+    /// answers `ok` while the manager serves, from its implicit `ping` check).
+    public func addHealthCheck(_ name: String, _ check: @escaping ReadinessCheck) {
+        state.withLock { $0.healthChecks.append((name, check)) }
+    }
+
     /// Suspends until the HTTP listener is bound; returns its port.
     public func waitUntilListening() async -> Int {
         await withCheckedContinuation { continuation in
@@ -117,16 +125,36 @@ public final class Manager: Service, Sendable {
         return results
     }
 
+    /// The result of every health check, in registration order.
+    public func health() async -> [(name: String, ready: Bool)] {
+        let checks = state.withLock { $0.healthChecks }
+        var results: [(name: String, ready: Bool)] = []
+        for (name, check) in checks { results.append((name, await check())) }
+        return results
+    }
+
     public func run() async throws {
         let app = Application(
             router: makeRouter(),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             onServerRunning: { [weak self] channel in self?.markListening(port: channel.localAddress?.port ?? 0) },
             logger: logger)
+        // The server runs in a group of its own (no signal handling: that is the binary's group),
+        // so that it can be shut down when a runnable fails, not only on the outer shutdown.
+        let server = ServiceGroup(configuration: .init(services: [.init(service: app)], logger: logger))
         try await withThrowingTaskGroup(of: Void.self) { group in
-            // The server follows the ServiceGroup's graceful shutdown by itself.
-            group.addTask { try await app.run() }
-            group.addTask { try await cancelWhenGracefulShutdown { try await self.runRunnables() } }
+            group.addTask { try await server.run() }
+            group.addTask {
+                do {
+                    try await cancelWhenGracefulShutdown { try await self.runRunnables() }
+                } catch {
+                    await server.triggerGracefulShutdown()
+                    throw error
+                }
+                // Runnables may all return early; probes stay up until shutdown (or cancellation).
+                try? await gracefulShutdown()
+                await server.triggerGracefulShutdown()
+            }
             try await group.waitForAll()
         }
     }
@@ -176,17 +204,23 @@ public final class Manager: Service, Sendable {
 
     private func makeRouter() -> Router<BasicRequestContext> {
         let router = Router()
-        router.get("healthz") { _, _ in Self.text("ok") }
-        router.get("readyz") { [weak self] _, _ in
-            guard let self else { return Self.text("manager stopped", status: .serviceUnavailable) }
-            let results = await self.readiness()
-            if results.allSatisfy(\.ready) { return Self.text("ok") }
-            var body = ""
-            for result in results {
-                body += result.ready ? "[+]\(result.name) ok\n" : "[-]\(result.name) failed: reason withheld\n"
+        for endpoint in ["healthz", "readyz"] {
+            let isReadiness = endpoint == "readyz"
+            router.get(RouterPath(endpoint)) { [weak self] request, _ in
+                let results = await self?.results(readiness: isReadiness) ?? []
+                let excluded = Set(request.uri.queryParameters.getAll("exclude").map { String($0) })
+                let verbose = request.uri.queryParameters.has("verbose")
+                return Self.aggregate(results, excluded: excluded, verbose: verbose)
             }
-            body += "readyz check failed\n"
-            return Self.text(body, status: .internalServerError)
+            router.get(RouterPath("\(endpoint)/:check")) { [weak self] _, context in
+                let name = context.parameters.get("check") ?? ""
+                let results = await self?.results(readiness: isReadiness) ?? []
+                guard let result = results.first(where: { $0.name == name }) else {
+                    return Self.text("404 page not found\n", status: .notFound)
+                }
+                return result.ready
+                    ? Self.text("ok") : Self.text("internal server error: check failed\n", status: .internalServerError)
+            }
         }
         router.get("metrics") { [weak self] _, _ in
             let bytes = self?.metrics.expositionBytes() ?? []
@@ -197,9 +231,43 @@ public final class Manager: Service, Sendable {
         return router
     }
 
+    private func results(readiness: Bool) async -> [(name: String, ready: Bool)] {
+        readiness ? await self.readiness() : await self.health()
+    }
+
+    /// controller-runtime's aggregated check output: checks sorted by name, `ok` alone on
+    /// success unless `verbose`, one line per check otherwise; `exclude`d checks count as passing.
+    /// Failures always end with `healthz check failed` (controller-runtime uses the same wording
+    /// for `/readyz`).
+    static func aggregate(_ results: [(name: String, ready: Bool)], excluded: Set<String>, verbose: Bool) -> Response {
+        var parts = results.map { (name: $0.name, ready: $0.ready, excluded: excluded.contains($0.name)) }
+        if parts.isEmpty { parts = [(name: "ping", ready: true, excluded: false)] }
+        parts.sort { $0.name < $1.name }
+        let failed = parts.contains { !$0.ready && !$0.excluded }
+        if !failed, !verbose { return text("ok") }
+        var body = ""
+        for part in parts {
+            if part.excluded {
+                body += "[+]\(part.name) excluded: ok\n"
+            } else if part.ready {
+                body += "[+]\(part.name) ok\n"
+            } else {
+                // The reason stays out: the endpoint is unauthenticated.
+                body += "[-]\(part.name) failed: reason withheld\n"
+            }
+        }
+        let unknown = excluded.subtracting(parts.map(\.name)).sorted()
+        if !unknown.isEmpty {
+            body += "warn: some health checks cannot be excluded: no matches for "
+                + unknown.map { "\"\($0)\"" }.joined(separator: ",") + "\n"
+        }
+        body += failed ? "healthz check failed\n" : "healthz check passed\n"
+        return text(body, status: failed ? .internalServerError : .ok)
+    }
+
     private static func text(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
         Response(
-            status: status, headers: [.contentType: "text/plain; charset=utf-8"],
+            status: status, headers: [.contentType: "text/plain; charset=utf-8", .xContentTypeOptions: "nosniff"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }
 

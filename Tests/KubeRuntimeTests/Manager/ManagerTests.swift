@@ -50,7 +50,7 @@ import Testing
             let leases = client.api(Lease.self, namespace: "default")
             var held = Lease(metadata: ObjectMeta(name: "manager", namespace: "default"))
             held.spec = LeaseSpec(holderIdentity: "other", leaseDurationSeconds: 60, renewTime: .now())
-            held = try await leases.create(held)
+            _ = try await leases.create(held)
 
             let group = ServiceGroup(configuration: .init(services: [.init(service: manager)], logger: quiet))
             let running = Task { try await group.run() }
@@ -62,7 +62,13 @@ import Testing
             #expect(health.status == 200 && health.body == "ok")
             let notReady = try await Self.get(base + "/readyz")
             #expect(notReady.status == 500)
-            #expect(notReady.body == "[+]ping ok\n[-]caches-synced failed: reason withheld\nreadyz check failed\n")
+            #expect(notReady.body == "[-]caches-synced failed: reason withheld\n[+]ping ok\nhealthz check failed\n")
+            let excluding = try await Self.get(base + "/readyz?exclude=caches-synced")
+            #expect(excluding.status == 200 && excluding.body == "ok")
+            let single = try await Self.get(base + "/readyz/caches-synced")
+            #expect(single.status == 500)
+            #expect(try await Self.get(base + "/readyz/ping").status == 200)
+            #expect(try await Self.get(base + "/readyz/unknown").status == 404)
             try await eventually("ungated runnable started") { ungatedStarted.withLock { $0 } }
             try await Task.sleep(for: .milliseconds(300))
             #expect(!gatedRunning.withLock { $0 })
@@ -72,22 +78,28 @@ import Testing
             synced.withLock { $0 = true }
             let ready = try await Self.get(base + "/readyz")
             #expect(ready.status == 200 && ready.body == "ok")
+            let verbose = try await Self.get(base + "/readyz?verbose")
+            #expect(verbose.status == 200 && verbose.body == "[+]caches-synced ok\n[+]ping ok\nhealthz check passed\n")
 
             // The other holder releases: the manager leads and starts the gated runnable.
-            held = try await leases.get("manager")
-            held.spec?.holderIdentity = ""
-            held.spec?.leaseDurationSeconds = 1
-            _ = try await leases.replace(held)
+            _ = try await retryOnConflict {
+                var lease = try await leases.get("manager")
+                lease.spec?.holderIdentity = ""
+                lease.spec?.leaseDurationSeconds = 1
+                return try await leases.replace(lease)
+            }
             try await eventually("gated runnable running") { gatedRunning.withLock { $0 } }
             #expect(manager.isLeader)
             let exposition = PrometheusSamples(try await Self.get(base + "/metrics").body)
             #expect(exposition[#"leader_election_master_status{name="manager"}"#] == 1)
 
             // Leadership lost (the lease is taken over): the gated runnable is cancelled at once.
-            held = try await leases.get("manager")
-            held.spec?.holderIdentity = "other"
-            held.spec?.leaseDurationSeconds = 60
-            _ = try await leases.replace(held)
+            _ = try await retryOnConflict {
+                var lease = try await leases.get("manager")
+                lease.spec?.holderIdentity = "other"
+                lease.spec?.leaseDurationSeconds = 60
+                return try await leases.replace(lease)
+            }
             try await eventually("gated runnable cancelled", timeout: .seconds(3)) {
                 !gatedRunning.withLock { $0 }
             }
@@ -98,5 +110,26 @@ import Testing
             await #expect(throws: (any Error).self) { _ = try await Self.get(base + "/healthz") }
             try await client.shutdown()
         }
+    }
+}
+
+extension ManagerTests {
+    struct RunnableFailed: Error {}
+
+    @Test func aFailingRunnableStopsTheManagerAndCancelsTheOthers() async throws {
+        let manager = Manager(configuration: ManagerConfiguration(port: 0), logger: EmbeddedServer.quiet)
+        let otherCancelled = Mutex(false)
+        manager.add("long-running", needsLeaderElection: false) {
+            while !Task.isCancelled { try? await Task.sleep(for: .milliseconds(10)) }
+            otherCancelled.withLock { $0 = true }
+        }
+        // Without an elector, gated runnables start at once.
+        manager.add("failing", needsLeaderElection: true) {
+            try await Task.sleep(for: .milliseconds(100))
+            throw RunnableFailed()
+        }
+        await #expect(throws: RunnableFailed.self) { try await manager.run() }
+        #expect(otherCancelled.withLock { $0 })
+        #expect(manager.isLeader)
     }
 }
