@@ -2,7 +2,7 @@ import Foundation
 import KubeClient
 import KubeModel
 import KubeRuntime
-import class KubeServer.APIServerCore
+import KubeServer
 import Synchronization
 import Testing
 

@@ -1,6 +1,6 @@
 import KubeClient
 import KubeModel
-import class KubeServer.APIServerCore
+import KubeServer
 import Testing
 
 @testable import KubeRuntime

@@ -19,7 +19,7 @@ final class ServerControllers: Sendable {
 
     private struct Dependent: Hashable {
         var resource: GroupResource
-        var key: ObjectKey
+        var key: StorageKey
     }
 
     /// Processes store events until cancelled.
@@ -142,12 +142,12 @@ final class ServerControllers: Sendable {
         return owner.metaUID == reference["uid"]?.stringValue
     }
 
-    private func resolveOwner(_ reference: JSONValue, namespace: String) -> (GroupResource, ObjectKey, JSONValue)? {
+    private func resolveOwner(_ reference: JSONValue, namespace: String) -> (GroupResource, StorageKey, JSONValue)? {
         guard let apiVersion = reference["apiVersion"]?.stringValue, let kind = reference["kind"]?.stringValue,
             let name = reference["name"]?.stringValue,
             let definition = core.registry.definition(apiVersion: apiVersion, kind: kind)
         else { return nil }
-        let key = ObjectKey(namespace: definition.isNamespaced ? namespace : "", name: name)
+        let key = StorageKey(namespace: definition.isNamespaced ? namespace : "", name: name)
         guard let (object, _) = core.store.get(definition.groupResource, key) else {
             return (definition.groupResource, key, .null)
         }
@@ -168,7 +168,7 @@ final class ServerControllers: Sendable {
 
     private func finishNamespaceIfEmpty(_ namespace: String) {
         let resource = GroupResource(group: "", resource: "namespaces")
-        let key = ObjectKey(namespace: "", name: namespace)
+        let key = StorageKey(namespace: "", name: namespace)
         guard let (object, _) = core.store.get(resource, key), object.metaDeletionTimestamp != nil,
             (object[path: ["spec", "finalizers"]]?.arrayValue ?? []).contains(.string(FinalizerNames.namespaceKubernetes))
         else { return }
@@ -188,7 +188,7 @@ final class ServerControllers: Sendable {
 
     private func cleanUpCRD(_ crd: JSONValue) {
         guard let resource = customResource(of: crd), let definition = storageDefinition(resource) else {
-            removeFinalizer(FinalizerNames.customResourceCleanup, from: APIServerCore.crdResource, ObjectKey(namespace: "", name: crd.metaName))
+            removeFinalizer(FinalizerNames.customResourceCleanup, from: APIServerCore.crdResource, StorageKey(namespace: "", name: crd.metaName))
             return
         }
         for (key, object) in core.store.list(resource, namespace: nil).objects where object.metaDeletionTimestamp == nil {
@@ -198,7 +198,7 @@ final class ServerControllers: Sendable {
     }
 
     private func finishCRDIfEmpty(_ crd: JSONValue) {
-        let key = ObjectKey(namespace: "", name: crd.metaName)
+        let key = StorageKey(namespace: "", name: crd.metaName)
         guard let (current, _) = core.store.get(APIServerCore.crdResource, key), current.metaDeletionTimestamp != nil,
             current.metaFinalizers.contains(FinalizerNames.customResourceCleanup),
             let resource = customResource(of: current)
@@ -211,7 +211,7 @@ final class ServerControllers: Sendable {
         guard !resource.group.isEmpty, resource != APIServerCore.crdResource,
             storageDefinition(resource)?.isCustomResource ?? true
         else { return nil }
-        return core.store.get(APIServerCore.crdResource, ObjectKey(namespace: "", name: "\(resource.resource).\(resource.group)"))?.object
+        return core.store.get(APIServerCore.crdResource, StorageKey(namespace: "", name: "\(resource.resource).\(resource.group)"))?.object
     }
 
     private func customResource(of crd: JSONValue) -> GroupResource? {
@@ -235,7 +235,7 @@ final class ServerControllers: Sendable {
         }
     }
 
-    private func removeFinalizer(_ finalizer: String, from resource: GroupResource, _ key: ObjectKey) {
+    private func removeFinalizer(_ finalizer: String, from resource: GroupResource, _ key: StorageKey) {
         mutate(resource, key) { object in
             object.setFinalizers(object.metaFinalizers.filter { $0 != finalizer })
         }
@@ -243,7 +243,7 @@ final class ServerControllers: Sendable {
 
     /// Read-modify-write through the normal update path (admission, finalizer completion), retried on conflict.
     private func mutate(
-        _ resource: GroupResource, _ key: ObjectKey, subresource: String = "", _ change: (inout JSONValue) -> Void
+        _ resource: GroupResource, _ key: StorageKey, subresource: String = "", _ change: (inout JSONValue) -> Void
     ) {
         guard let definition = storageDefinition(resource) else { return }
         for _ in 0..<8 {

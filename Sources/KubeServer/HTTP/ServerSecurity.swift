@@ -51,11 +51,11 @@ struct StoreRBACPolicySource: RBACPolicySource {
     private static let clusterRoleBindings = GroupResource(group: "rbac.authorization.k8s.io", resource: "clusterrolebindings")
 
     func role(namespace: String, name: String) async throws -> JSONValue? {
-        core.store.get(Self.roles, ObjectKey(namespace: namespace, name: name))?.object
+        core.store.get(Self.roles, StorageKey(namespace: namespace, name: name))?.object
     }
 
     func clusterRole(name: String) async throws -> JSONValue? {
-        core.store.get(Self.clusterRoles, ObjectKey(namespace: "", name: name))?.object
+        core.store.get(Self.clusterRoles, StorageKey(namespace: "", name: name))?.object
     }
 
     func roles(in namespace: String) async throws -> [JSONValue] {

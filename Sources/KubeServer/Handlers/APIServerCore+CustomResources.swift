@@ -76,7 +76,7 @@ extension APIServerCore {
 
     /// Writes the CRD's status (conditions, accepted names, stored versions) and cleanup finalizer when they differ.
     private func establish(_ crd: JSONValue) {
-        let key = ObjectKey(namespace: "", name: crd.metaName)
+        let key = StorageKey(namespace: "", name: crd.metaName)
         for _ in 0..<8 {
             guard let (current, revision) = store.get(Self.crdResource, key) else { return }
             var updated = current

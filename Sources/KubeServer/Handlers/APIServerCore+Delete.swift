@@ -22,7 +22,7 @@ extension APIServerCore {
     public func delete(
         _ definition: ResourceDefinition, namespace: String, name: String, options: DeleteOptions
     ) throws(APIError) -> DeleteOutcome {
-        let key = ObjectKey(namespace: definition.isNamespaced ? namespace : "", name: name)
+        let key = StorageKey(namespace: definition.isNamespaced ? namespace : "", name: name)
         for _ in 0..<16 {
             guard let (current, revision) = store.get(definition.groupResource, key) else {
                 throw .notFound(definition.groupResource, name: name)

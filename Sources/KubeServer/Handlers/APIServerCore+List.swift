@@ -8,7 +8,7 @@ import KubeModel
 /// The `continue` token: the revision of the first page and the key to resume after.
 struct ContinueToken: Sendable, Equatable {
     var revision: Int64
-    var startAfter: ObjectKey
+    var startAfter: StorageKey
 
     var encoded: String {
         let json: JSONValue = [
@@ -20,7 +20,7 @@ struct ContinueToken: Sendable, Equatable {
             .replacingOccurrences(of: "=", with: "")
     }
 
-    init(revision: Int64, startAfter: ObjectKey) {
+    init(revision: Int64, startAfter: StorageKey) {
         self.revision = revision
         self.startAfter = startAfter
     }
@@ -36,7 +36,7 @@ struct ContinueToken: Sendable, Equatable {
         }
         start.removeLast()
         self.revision = revision
-        self.startAfter = ObjectKey(
+        self.startAfter = StorageKey(
             namespace: String(start[..<slash]), name: String(start[start.index(after: slash)...]))
     }
 }
@@ -46,9 +46,9 @@ extension APIServerCore {
         let filter = try ObjectFilter(
             labelSelector: options.labelSelector, fieldSelector: options.fieldSelector, definition: definition)
         let scope: String? = definition.isNamespaced && !namespace.isEmpty ? namespace : nil
-        var objects: [(ObjectKey, JSONValue)]
+        var objects: [(StorageKey, JSONValue)]
         var revision: Int64
-        var startAfter: ObjectKey?
+        var startAfter: StorageKey?
         if !options.continueToken.isEmpty {
             let token = try ContinueToken(decoding: options.continueToken)
             do {

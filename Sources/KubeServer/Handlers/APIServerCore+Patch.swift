@@ -42,7 +42,7 @@ extension APIServerCore {
         } catch {
             throw .badRequest("error decoding patch: \(error)")
         }
-        let key = ObjectKey(namespace: definition.isNamespaced ? namespace : "", name: name)
+        let key = StorageKey(namespace: definition.isNamespaced ? namespace : "", name: name)
         for _ in 0..<32 {
             guard let (current, revision) = store.get(definition.groupResource, key) else {
                 if type == .apply && subresource.isEmpty {

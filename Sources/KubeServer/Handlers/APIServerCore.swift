@@ -52,7 +52,7 @@ public final class APIServerCore: Sendable {
     // MARK: Read
 
     public func get(_ definition: ResourceDefinition, namespace: String, name: String) throws(APIError) -> JSONValue {
-        let key = ObjectKey(namespace: definition.isNamespaced ? namespace : "", name: name)
+        let key = StorageKey(namespace: definition.isNamespaced ? namespace : "", name: name)
         guard let (object, _) = store.get(definition.groupResource, key) else {
             throw .notFound(definition.groupResource, name: name)
         }
@@ -100,7 +100,7 @@ public final class APIServerCore: Sendable {
             release(object, as: definition)
             return (presented(object, as: definition), warnings)
         }
-        let key = ObjectKey(namespace: object.metaNamespace, name: object.metaName)
+        let key = StorageKey(namespace: object.metaNamespace, name: object.metaName)
         let prepared = object
         do {
             let stored = try store.create(definition.groupResource, key) { revision in
@@ -119,7 +119,7 @@ public final class APIServerCore: Sendable {
     /// After a CRD write the stored object changes again (status); return what the client should see.
     private func currentOrSelf(_ object: JSONValue, _ definition: ResourceDefinition) -> JSONValue {
         guard definition.group == "apiextensions.k8s.io" else { return object }
-        return store.get(definition.groupResource, ObjectKey(namespace: "", name: object.metaName))?.object ?? object
+        return store.get(definition.groupResource, StorageKey(namespace: "", name: object.metaName))?.object ?? object
     }
 
     // MARK: Update
@@ -130,7 +130,7 @@ public final class APIServerCore: Sendable {
         options: WriteOptions
     ) throws(APIError) -> (object: JSONValue, warnings: [String], created: Bool) {
         let new = try checkedBody(body, for: definition, namespace: namespace, name: name)
-        let key = ObjectKey(namespace: definition.isNamespaced ? namespace : "", name: name)
+        let key = StorageKey(namespace: definition.isNamespaced ? namespace : "", name: name)
         let requested = new.metaResourceVersion
         guard let (current, revision) = store.get(definition.groupResource, key) else {
             if subresource.isEmpty && Self.allowsCreateOnUpdate(definition) {
@@ -162,7 +162,7 @@ public final class APIServerCore: Sendable {
 
     /// Merges `proposed` with `current` according to the subresource, admits and stores it.
     func commitUpdate(
-        _ definition: ResourceDefinition, key: ObjectKey, current: JSONValue, revision: Int64, proposed: JSONValue,
+        _ definition: ResourceDefinition, key: StorageKey, current: JSONValue, revision: Int64, proposed: JSONValue,
         subresource: String, options: WriteOptions, manager: String, operationIsApply: Bool,
         managedFieldsOverride: JSONValue? = nil
     ) throws(APIError) -> (JSONValue, [String]) {
@@ -322,7 +322,7 @@ public final class APIServerCore: Sendable {
     /// naming the object being created for a terminating one.
     func requireActiveNamespace(_ namespace: String, creating name: String, of resource: GroupResource) throws(APIError) {
         let namespaces = GroupResource(group: "", resource: "namespaces")
-        guard let (object, _) = store.get(namespaces, ObjectKey(namespace: "", name: namespace)) else {
+        guard let (object, _) = store.get(namespaces, StorageKey(namespace: "", name: namespace)) else {
             throw .notFound(namespaces, name: namespace)
         }
         if object.metaDeletionTimestamp != nil {

@@ -24,7 +24,7 @@ public struct GroupResource: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// The name of one object within its resource; `namespace` is empty for cluster-scoped objects.
-public struct ObjectKey: Hashable, Sendable, Comparable, CustomStringConvertible {
+public struct StorageKey: Hashable, Sendable, Comparable, CustomStringConvertible {
     public var namespace: String
     public var name: String
 
@@ -33,7 +33,7 @@ public struct ObjectKey: Hashable, Sendable, Comparable, CustomStringConvertible
         self.name = name
     }
 
-    public static func < (lhs: ObjectKey, rhs: ObjectKey) -> Bool {
+    public static func < (lhs: StorageKey, rhs: StorageKey) -> Bool {
         (lhs.namespace, lhs.name) < (rhs.namespace, rhs.name)
     }
 
@@ -51,7 +51,7 @@ public struct StoreEvent: Sendable {
     public var kind: Kind
     public var revision: Int64
     public var resource: GroupResource
-    public var key: ObjectKey
+    public var key: StorageKey
     /// The object after the change; for deletions the last state, carrying the deletion's revision.
     public var object: JSONValue
     /// The object before the change (`nil` for additions).
@@ -59,7 +59,7 @@ public struct StoreEvent: Sendable {
     /// Serialized watch lines of this event, shared by every watcher that sends the same bytes.
     let encodings = EncodedWatchLines()
 
-    init(kind: Kind, revision: Int64, resource: GroupResource, key: ObjectKey, object: JSONValue, previous: JSONValue?) {
+    init(kind: Kind, revision: Int64, resource: GroupResource, key: StorageKey, object: JSONValue, previous: JSONValue?) {
         self.kind = kind
         self.revision = revision
         self.resource = resource
@@ -144,7 +144,7 @@ public final class ObjectStore: Sendable {
     public var objectCount: Int { state.withLock { $0.objectCount } }
 
     /// The object and the revision it was last written at.
-    public func get(_ resource: GroupResource, _ key: ObjectKey) -> (object: JSONValue, revision: Int64)? {
+    public func get(_ resource: GroupResource, _ key: StorageKey) -> (object: JSONValue, revision: Int64)? {
         state.withLock { state in
             guard let stored = state.objects[resource]?[key.namespace]?[key.name] else { return nil }
             return (stored.object, stored.revision)
@@ -152,7 +152,7 @@ public final class ObjectStore: Sendable {
     }
 
     /// Current objects of a resource (in one namespace, or all), sorted by namespace and name.
-    public func list(_ resource: GroupResource, namespace: String?) -> (objects: [(ObjectKey, JSONValue)], revision: Int64) {
+    public func list(_ resource: GroupResource, namespace: String?) -> (objects: [(StorageKey, JSONValue)], revision: Int64) {
         state.withLock { state in
             (Self.snapshot(of: state, resource: resource, namespace: namespace), state.revision)
         }
@@ -160,14 +160,14 @@ public final class ObjectStore: Sendable {
 
     /// Objects of a resource as they were at `revision`, reconstructed from history.
     public func list(_ resource: GroupResource, namespace: String?, atRevision revision: Int64) throws(StoreError)
-        -> [(ObjectKey, JSONValue)]
+        -> [(StorageKey, JSONValue)]
     {
         try state.withLock { state throws(StoreError) in
             if revision >= state.revision { return Self.snapshot(of: state, resource: resource, namespace: namespace) }
             guard revision >= state.compactedRevision else {
                 throw .expired(requested: revision, oldest: state.compactedRevision)
             }
-            var current: [ObjectKey: JSONValue] = [:]
+            var current: [StorageKey: JSONValue] = [:]
             for (key, object) in Self.snapshot(of: state, resource: resource, namespace: namespace) {
                 current[key] = object
             }
@@ -181,14 +181,14 @@ public final class ObjectStore: Sendable {
         }
     }
 
-    private static func snapshot(of state: State, resource: GroupResource, namespace: String?) -> [(ObjectKey, JSONValue)] {
+    private static func snapshot(of state: State, resource: GroupResource, namespace: String?) -> [(StorageKey, JSONValue)] {
         guard let byNamespace = state.objects[resource] else { return [] }
-        var result: [(ObjectKey, JSONValue)] = []
+        var result: [(StorageKey, JSONValue)] = []
         let namespaces = namespace.map { [$0] } ?? byNamespace.keys.sorted()
         for ns in namespaces {
             guard let byName = byNamespace[ns] else { continue }
             for name in byName.keys.sorted() {
-                result.append((ObjectKey(namespace: ns, name: name), byName[name]!.object))
+                result.append((StorageKey(namespace: ns, name: name), byName[name]!.object))
             }
         }
         return result
@@ -199,7 +199,7 @@ public final class ObjectStore: Sendable {
     /// Stores a new object. `prepare` receives the revision the object will carry and returns the
     /// object to store (so `metadata.resourceVersion` can be set consistently).
     @discardableResult
-    public func create(_ resource: GroupResource, _ key: ObjectKey, prepare: (Int64) -> JSONValue) throws(StoreError)
+    public func create(_ resource: GroupResource, _ key: StorageKey, prepare: (Int64) -> JSONValue) throws(StoreError)
         -> JSONValue
     {
         let (object, cutOff) = try state.withLock { state throws(StoreError) in
@@ -221,7 +221,7 @@ public final class ObjectStore: Sendable {
     /// Replaces an object if it is still at `expectedRevision`.
     @discardableResult
     public func update(
-        _ resource: GroupResource, _ key: ObjectKey, expectedRevision: Int64, prepare: (Int64) -> JSONValue
+        _ resource: GroupResource, _ key: StorageKey, expectedRevision: Int64, prepare: (Int64) -> JSONValue
     ) throws(StoreError) -> JSONValue {
         let (object, cutOff) = try state.withLock { state throws(StoreError) in
             guard let stored = state.objects[resource]?[key.namespace]?[key.name] else { throw .notFound }
@@ -244,7 +244,7 @@ public final class ObjectStore: Sendable {
     /// `finalize` receives the deletion revision and returns the object's last state as reported to watchers.
     @discardableResult
     public func delete(
-        _ resource: GroupResource, _ key: ObjectKey, expectedRevision: Int64?, finalize: (JSONValue, Int64) -> JSONValue
+        _ resource: GroupResource, _ key: StorageKey, expectedRevision: Int64?, finalize: (JSONValue, Int64) -> JSONValue
     ) throws(StoreError) -> JSONValue {
         let (last, cutOff) = try state.withLock { state throws(StoreError) in
             guard let stored = state.objects[resource]?[key.namespace]?[key.name] else { throw .notFound }

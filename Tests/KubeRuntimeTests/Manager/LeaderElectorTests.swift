@@ -69,9 +69,11 @@ import Testing
             firstRun.cancel()
             await firstRun.value
             #expect(!first.isLeader)
+            // Released on stop: the record no longer names `first` (it is empty, or already `second`'s).
+            let afterStop = try await client.api(Lease.self, namespace: "default").get("election")
+            #expect(afterStop.spec?.holderIdentity != "first")
             try await eventually("second takes over", timeout: .seconds(10)) { second.isLeader }
-            // Released: no waiting for the 4 s lease (as observed by `second`) to run out.
-            #expect(ContinuousClock.now - stopped < .seconds(4))
+            _ = stopped
             let lease = try await client.api(Lease.self, namespace: "default").get("election")
             #expect(lease.spec?.holderIdentity == "second")
             #expect(lease.spec?.leaseTransitions == 1)
@@ -130,7 +132,9 @@ import Testing
             }
             try await eventually("leadership lost", timeout: .seconds(10)) { !elector.isLeader }
             try await eventually("work cancelled", timeout: .seconds(5)) { workCancelled.withLock { $0 } }
-            #expect(elector.observedLeader == "intruder")
+            // Back to competing, the elector sees the intruder's record (it may have lost the lease
+            // to a missed renew deadline first on a busy machine).
+            try await eventually("the intruder is observed", timeout: .seconds(10)) { elector.observedLeader == "intruder" }
             running.cancel()
             await running.value
             // The intruder's lease is not ours to release.

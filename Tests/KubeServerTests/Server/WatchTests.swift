@@ -20,7 +20,7 @@ import Testing
             let path = ServerFixtures.configMapsPath(try await server.createNamespace("w"))
             try await server.create(path, ServerFixtures.configMap("a"))
             try await server.create(path, ServerFixtures.configMap("b"))
-            var watch = try await server.openWatch(path + "?watch=true&timeoutSeconds=5")
+            var watch = try await server.openWatch(path + "?watch=true&timeoutSeconds=30")
             #expect(Self.summary(try await watch.next(2)) == ["ADDED a", "ADDED b"])
 
             let created = try await server.create(path, ServerFixtures.configMap("c"))
@@ -49,7 +49,7 @@ import Testing
             changed["data"] = ["a": "2"]
             #expect(try await server.request(.PUT, path + "/a", json: changed).status == 200)
 
-            var watch = try await server.openWatch(path + "?watch=true&resourceVersion=\(Self.version(a))&timeoutSeconds=5")
+            var watch = try await server.openWatch(path + "?watch=true&resourceVersion=\(Self.version(a))&timeoutSeconds=30")
             #expect(Self.summary(try await watch.next(2)) == ["ADDED b", "MODIFIED a"])
             // The next event is the next change: nothing older is replayed.
             try await server.create(path, ServerFixtures.configMap("c"))
@@ -82,7 +82,7 @@ import Testing
             let path = ServerFixtures.configMapsPath()
             let listVersion = try await server.get(path)[path: ["metadata", "resourceVersion"]]?.stringValue ?? ""
             var watch = try await server.openWatch(
-                path + "?watch=true&allowWatchBookmarks=true&resourceVersion=\(listVersion)&timeoutSeconds=5")
+                path + "?watch=true&allowWatchBookmarks=true&resourceVersion=\(listVersion)&timeoutSeconds=30")
             let first = try #require(try await watch.next())
             #expect(first["type"] == "BOOKMARK")
             #expect(first[path: ["object", "kind"]] == "ConfigMap")
@@ -122,7 +122,7 @@ import Testing
             let path = ServerFixtures.configMapsPath()
             let listVersion = try await server.get(path)[path: ["metadata", "resourceVersion"]]?.stringValue ?? ""
             var watch = try await server.openWatch(
-                path + "?watch=true&labelSelector=tier%3Dweb&resourceVersion=\(listVersion)&timeoutSeconds=5")
+                path + "?watch=true&labelSelector=tier%3Dweb&resourceVersion=\(listVersion)&timeoutSeconds=30")
             var object = try await server.create(path, ServerFixtures.configMap("x", labels: ["tier": "web"]))
             try await server.create(path, ServerFixtures.configMap("unlabelled"))
             object[path: ["metadata", "labels", "tier"]] = "db"
@@ -147,7 +147,7 @@ import Testing
             try await server.create(path, ServerFixtures.configMap("a"))
             let b = try await server.create(path, ServerFixtures.configMap("b"))
             var watch = try await server.openWatch(
-                path + "?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true&timeoutSeconds=5")
+                path + "?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true&timeoutSeconds=30")
             let events = try await watch.next(3)
             #expect(Self.summary(events) == ["ADDED a", "ADDED b", "BOOKMARK "])
             guard events.count == 3 else { return }

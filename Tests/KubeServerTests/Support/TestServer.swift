@@ -52,14 +52,22 @@ struct TestServer: Sendable {
                 let url = await server.url()
                 let testServer = TestServer(
                     server: server, baseURL: url, authority: authority, client: client, adminCertificate: adminCertificate)
-                let value = try await body(testServer)
+                let value: T
+                do {
+                    value = try await body(testServer)
+                } catch {
+                    try? await client.shutdown()
+                    group.cancelAll()
+                    throw error
+                }
+                // Close the client's connections before stopping the server, so that no request is
+                // in flight or being accepted while the server is cancelled.
+                try await client.shutdown()
                 group.cancelAll()
                 return value
             }
-            try await client.shutdown()
             return result
         } catch {
-            try? await client.shutdown()
             throw error
         }
     }
