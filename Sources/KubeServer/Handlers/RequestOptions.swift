@@ -37,10 +37,8 @@ public struct WriteOptions: Sendable {
             }
             fieldManager = manager
         } else {
-            let agent = userAgent ?? ""
-            let token = agent.split(separator: " ").first.map(String.init) ?? ""
-            let base = token.split(separator: "/").first.map(String.init) ?? ""
-            fieldManager = base.isEmpty ? "unknown" : String(base.prefix(128))
+            let derived = ManagedFieldsTracker.managerName(fieldManager: nil, userAgent: userAgent)
+            fieldManager = derived.isEmpty ? "unknown" : derived
         }
         switch query["fieldValidation"] ?? "" {
         case "": fieldValidation = .warn
