@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "KubeServer", targets: ["KubeServer"]),
         .library(name: "KubeClient", targets: ["KubeClient"]),
         .library(name: "KubeRuntime", targets: ["KubeRuntime"]),
+        .library(name: "FleetAPI", targets: ["FleetAPI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -89,6 +90,25 @@ let package = Package(
             ]
         ),
         .target(
+            name: "FleetAPI",
+            dependencies: [
+                "KubeModel",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .testTarget(
+            name: "FleetAPITests",
+            dependencies: [
+                "FleetAPI",
+                "KubeModel",
+                "KubeServer",
+                "KubeClient",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "LocalFleet",
             dependencies: [
                 "KubeModel",
@@ -104,6 +124,7 @@ let package = Package(
                 "KubeClient",
                 "KubeRuntime",
                 "LocalFleet",
+                "FleetAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
