@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "KubeClient", targets: ["KubeClient"]),
         .library(name: "KubeRuntime", targets: ["KubeRuntime"]),
         .library(name: "FleetAPI", targets: ["FleetAPI"]),
+        .library(name: "FleetNetworking", targets: ["FleetNetworking"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -106,6 +107,33 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "FleetNetworking",
+            dependencies: [
+                "FleetAPI",
+                "KubeModel",
+                "KubeClient",
+                "KubeRuntime",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(
+            name: "FleetNetworkingTests",
+            dependencies: [
+                "FleetNetworking",
+                "FleetAPI",
+                "KubeModel",
+                "KubeClient",
+                "KubeRuntime",
+                "KubeServer",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .target(

@@ -1,0 +1,18 @@
+import KubeRuntime
+
+// The controllers of member-net-controller-manager, split as the reference splits them between
+// its two managers (member side: driven by member objects; hub side: driven by objects in the
+// member's hub namespace). Both halves may watch both clusters.
+
+public enum MemberNetControllers {
+    /// Controllers of the member-side manager (lease `2bf2b407.member.networking.fleet.azure.com`).
+    public static func memberSide(_ context: MemberAgentContext) -> [ControllerRunnable] {
+        []
+    }
+
+    /// Controllers of the hub-side manager (lease `2bf2b407.hub.networking.fleet.azure.com`,
+    /// kept in the member cluster), except the membership controller.
+    public static func hubSide(_ context: MemberAgentContext) -> [ControllerRunnable] {
+        []
+    }
+}
