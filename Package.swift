@@ -141,7 +141,14 @@ let package = Package(
             dependencies: [
                 "KubeModel",
                 "KubeServer",
+                "KubeClient",
+                "KubeRuntime",
+                "FleetAPI",
+                "FleetNetworking",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .executableTarget(
@@ -167,6 +174,9 @@ let package = Package(
             dependencies: [
                 "LocalFleet",
                 "KubeServer",
+                "KubeClient",
+                "KubeModel",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

@@ -1,0 +1,60 @@
+import Foundation
+import KubeClient
+import KubeRuntime
+import Logging
+
+// What a real member cluster adds to its API server, for the local fleet: the Deployment
+// controller, a light kubelet running the built-in app, the EndpointSlice controller and a
+// LoadBalancer provider with real TCP proxies. They talk to the member's API server through the
+// client like any controller, so fleet networking sees an ordinary cluster.
+
+/// The cluster add-ons of member `index` (1-based): pods in 127.<10+index>.0.0/16, LoadBalancer
+/// IPs in 127.<200+index>.0.0/16.
+public final class ClusterAddons: Sendable {
+    public let clusterName: String
+    public let podAddresses: AddressPool
+    public let loadBalancerAddresses: AddressPool
+    private let client: KubeClient
+    private let logger: Logger
+
+    public init(clusterName: String, index: Int, client: KubeClient, logger: Logger) {
+        precondition((1...45).contains(index), "member index \(index) is outside the local fleet's address plan")
+        self.clusterName = clusterName
+        self.podAddresses = AddressPool(prefix: "127.\(10 + index)")
+        self.loadBalancerAddresses = AddressPool(prefix: "127.\(200 + index)")
+        self.client = client
+        self.logger = logger
+    }
+
+    /// Runs until cancelled; then stops every app server and proxy it started.
+    public func run() async {
+        let informers = SharedInformers(client: client, logger: logger)
+        let runtime = PodRuntime()
+        let balancers = LoadBalancers()
+        let controllers: [@Sendable () async -> Void] = [
+            { await informers.run() },
+            { await DeploymentController.make(logger: self.logger, client: self.client, informers: informers).run() },
+            {
+                await LightKubelet.make(
+                    logger: self.logger,
+                    clusterName: self.clusterName, client: self.client, informers: informers,
+                    addresses: self.podAddresses, runtime: runtime
+                ).run()
+            },
+            { await EndpointSliceController.make(logger: self.logger, client: self.client, informers: informers).run() },
+            {
+                await LoadBalancerController.make(
+                    logger: self.logger,
+                    client: self.client, informers: informers, addresses: self.loadBalancerAddresses,
+                    balancers: balancers
+                ).run()
+            },
+        ]
+        await withTaskGroup(of: Void.self) { tasks in
+            for controller in controllers { tasks.addTask { await controller() } }
+            await tasks.waitForAll()
+        }
+        await runtime.stopAll()
+        await balancers.stopAll()
+    }
+}
