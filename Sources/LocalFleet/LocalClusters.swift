@@ -14,9 +14,20 @@ public struct LocalClusters: Sendable {
     }
 
     public private(set) var servers: [Entry] = []
+    /// Each member's bearer token on the hub (member name → token), for its agents.
+    public let memberTokens: [String: String]
 
     public init(memberCount: Int, logger: Logger) throws {
-        let names = ["hub"] + (0..<memberCount).map { "member-\($0 + 1)" }
+        let members = (0..<memberCount).map { "member-\($0 + 1)" }
+        let names = ["hub"] + members
+        var tokens: [String: String] = [:]
+        var hubTokens = StaticTokenTable()
+        for member in members {
+            let token = (0..<32).map { _ in String(UInt8.random(in: 0...255) | 0x100, radix: 16).dropFirst() }.joined()
+            tokens[member] = token
+            hubTokens.add(token: token, user: UserInfo(name: FleetMembership.agentUser(member)))
+        }
+        memberTokens = tokens
         for (index, name) in names.enumerated() {
             let authority = try CertificateAuthority.makeSelfSigned(name: "fleetnet-\(name)")
             let serverCertificate = try authority.issueServerCertificate(
@@ -27,7 +38,7 @@ public struct LocalClusters: Sendable {
             let server = try APIServer(
                 configuration: APIServerConfiguration(
                     name: name, transport: .tls(authority: authority, serverCertificate: serverCertificate),
-                    options: options),
+                    tokens: index == 0 ? hubTokens : StaticTokenTable(), options: options),
                 logger: logger)
             servers.append(Entry(context: name, server: server, authority: authority, admin: admin))
         }

@@ -1,0 +1,69 @@
+import FleetAPI
+import KubeClient
+import KubeModel
+
+// What Fleet's hub agent does when a member joins, for the local fleet: the member's exchange
+// namespace `fleet-member-<name>` on the hub, its MemberCluster and InternalMemberCluster (state
+// Join), and a Role + RoleBinding that confine the member's agents to their own namespace and to
+// the kinds they use there.
+
+public enum FleetMembership {
+    /// The hub user a member's agents authenticate as.
+    public static func agentUser(_ member: String) -> String { "fleetnet:member:\(member)" }
+
+    /// The name of the Role and RoleBinding granting a member's agents their hub permissions.
+    public static let roleName = "fleet-networking-member-agent"
+
+    /// What a member's agents do in their hub namespace, and nothing else.
+    public static let hubRules: [PolicyRule] = [
+        PolicyRule(
+            verbs: ["get", "list", "watch", "create", "update", "patch", "delete"],
+            apiGroups: [NetworkingGroup.name],
+            resources: [InternalServiceExport.plural, InternalServiceImport.plural, EndpointSliceExport.plural]),
+        PolicyRule(
+            verbs: ["get", "list", "watch", "update", "patch"], apiGroups: [NetworkingGroup.name],
+            resources: [EndpointSliceImport.plural]),
+        PolicyRule(
+            verbs: ["get", "list", "watch"], apiGroups: [ClusterGroup.name], resources: [InternalMemberCluster.plural]),
+        PolicyRule(
+            verbs: ["get", "update", "patch"], apiGroups: [ClusterGroup.name],
+            resources: [InternalMemberCluster.plural + "/status"]),
+        PolicyRule(verbs: ["create", "update", "patch"], apiGroups: [""], resources: ["events"]),
+    ]
+
+    /// Joins `member` to the fleet on `hub` (idempotent).
+    public static func join(
+        _ member: String, heartbeatPeriodSeconds: Int32, hub: KubeClient
+    ) async throws {
+        let namespace = FleetNamespaces.member(member)
+        try await createIfMissing(
+            hub.api(Namespace.self),
+            Namespace(metadata: ObjectMeta(name: namespace, labels: [FleetLabels.isFleetResource: "true"])))
+        let identity = Subject(kind: "User", apiGroup: "rbac.authorization.k8s.io", name: agentUser(member))
+        try await createIfMissing(
+            hub.api(MemberCluster.self),
+            MemberCluster(
+                metadata: ObjectMeta(name: member),
+                spec: MemberClusterSpec(identity: identity, heartbeatPeriodSeconds: heartbeatPeriodSeconds)))
+        try await createIfMissing(
+            hub.api(InternalMemberCluster.self, namespace: namespace),
+            InternalMemberCluster(
+                metadata: ObjectMeta(name: member, namespace: namespace),
+                spec: InternalMemberClusterSpec(
+                    state: InternalMemberClusterSpec.join, heartbeatPeriodSeconds: heartbeatPeriodSeconds)))
+        try await createIfMissing(
+            hub.api(Role.self, namespace: namespace),
+            Role(metadata: ObjectMeta(name: roleName, namespace: namespace), rules: hubRules))
+        try await createIfMissing(
+            hub.api(RoleBinding.self, namespace: namespace),
+            RoleBinding(
+                metadata: ObjectMeta(name: roleName, namespace: namespace), subjects: [identity],
+                roleRef: RoleRef(apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: roleName)))
+    }
+
+    private static func createIfMissing<K: Resource>(_ api: ResourceAPI<K>, _ object: K) async throws {
+        do {
+            _ = try await api.create(object)
+        } catch let error as KubeClientError where error.isAlreadyExists {}
+    }
+}
