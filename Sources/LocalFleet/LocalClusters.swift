@@ -23,7 +23,7 @@ public struct LocalClusters: Sendable {
         var tokens: [String: String] = [:]
         var hubTokens = StaticTokenTable()
         for member in members {
-            let token = (0..<32).map { _ in String(UInt8.random(in: 0...255) | 0x100, radix: 16).dropFirst() }.joined()
+            let token = (0..<32).map { _ in String(Int.random(in: 0...255) | 0x100, radix: 16).dropFirst() }.joined()
             tokens[member] = token
             hubTokens.add(token: token, user: UserInfo(name: FleetMembership.agentUser(member)))
         }
