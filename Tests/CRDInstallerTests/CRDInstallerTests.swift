@@ -134,7 +134,8 @@ struct CRDInstallerTests {
                 }
                 let third = try await installer.install(directory: directory, mode: .hub)
                 #expect(third.filter { $0.action != .unchanged }.map(\.name) == [name])
-                #expect(try await api.get(name).metadata.labels?[CRDInstallerConstants.managedLabelKey] == "true")
+                let relabelled = try await api.get(name)
+                #expect(relabelled.metadata.labels?[CRDInstallerConstants.managedLabelKey] == "true")
             }
         }
     }
@@ -151,7 +152,8 @@ struct CRDInstallerTests {
                 await #expect(throws: CRDInstallerError.noCRDs(mode: .member, directory: nil)) {
                     try await Self.installer(client).install([], mode: .member)
                 }
-                #expect(try await Self.installed(client).isEmpty)
+                let installed = try await Self.installed(client)
+                #expect(installed.isEmpty)
             }
         }
     }
@@ -167,7 +169,8 @@ struct CRDInstallerTests {
                     try await Self.installer(client).install(directory: directory, mode: .hub)
                 }
                 #expect(error?.description.contains(path) == true)
-                #expect(try await Self.installed(client).isEmpty)
+                let installed = try await Self.installed(client)
+                #expect(installed.isEmpty)
             }
         }
     }

@@ -32,8 +32,8 @@ struct InstallerProcess {
     static func run(_ executable: String, _ arguments: [String], workDirectory: String) async throws -> Outcome {
         let outPath = "\(workDirectory)/installer.stdout"
         let errPath = "\(workDirectory)/installer.stderr"
-        FileManager.default.createFile(atPath: outPath, contents: nil)
-        FileManager.default.createFile(atPath: errPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
         let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
         let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
         defer {
