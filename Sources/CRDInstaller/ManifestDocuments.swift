@@ -21,7 +21,9 @@ enum ManifestDocuments {
         }
         var documents: [JSONValue] = []
         do {
-            for node in try Yams.compose_all(yaml: text) {
+            // Yams' compose_all sequence drops parse errors; the parser itself reports them.
+            let parser = try Parser(yaml: text)
+            while let node = try parser.nextRoot() {
                 let value = try convert(node)
                 if !value.isNull { documents.append(value) }
             }
@@ -53,20 +55,17 @@ enum ManifestDocuments {
         }
     }
 
+    /// Quoted scalars are strings; plain ones take the YAML 1.1 core types, as go-yaml (under
+    /// sigs.k8s.io/yaml) resolves them.
     private static func scalarValue(_ scalar: Node.Scalar) -> JSONValue {
         let text = scalar.string
         guard scalar.style == .plain else { return .string(text) }
-        switch Tag.Name(rawValue: scalar.tag.rawValue) {
-        case .null:
-            return .null
-        case .bool:
-            return .bool(["true", "True", "TRUE"].contains(text))
-        case .int:
-            return Int64(text).map(JSONValue.int) ?? .string(text)
-        case .float:
-            return Double(text).map(JSONValue.double) ?? .string(text)
-        default:
-            return .string(text)
+        if ["", "~", "null", "Null", "NULL"].contains(text) { return .null }
+        if let bool = Bool.construct(from: scalar) { return .bool(bool) }
+        if let int = Int.construct(from: scalar) { return .int(Int64(int)) }
+        if text.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }), let double = Double.construct(from: scalar) {
+            return .double(double)
         }
+        return .string(text)
     }
 }
