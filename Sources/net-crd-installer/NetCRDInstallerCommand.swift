@@ -35,7 +35,7 @@ struct NetCRDInstallerCommand: AsyncParsableCommand {
 
     static func main() async {
         do {
-            var command = try parseAsRoot(KlogArguments.normalized(Array(CommandLine.arguments.dropFirst())))
+            var command = try parseAsRoot(GoBooleanFlags.normalized(Array(CommandLine.arguments.dropFirst())))
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
