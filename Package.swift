@@ -12,6 +12,8 @@ let package = Package(
         .library(name: "KubeRuntime", targets: ["KubeRuntime"]),
         .library(name: "FleetAPI", targets: ["FleetAPI"]),
         .library(name: "FleetNetworking", targets: ["FleetNetworking"]),
+        .library(name: "CRDInstaller", targets: ["CRDInstaller"]),
+        .executable(name: "net-crd-installer", targets: ["net-crd-installer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -167,6 +169,37 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "CRDInstaller",
+            dependencies: [
+                "FleetAPI",
+                "KubeModel",
+                "KubeClient",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "net-crd-installer",
+            dependencies: [
+                "CRDInstaller",
+                "KubeClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "CRDInstallerTests",
+            dependencies: [
+                "CRDInstaller",
+                "KubeModel",
+                "KubeClient",
+                "KubeServer",
+                "LocalFleet",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(
