@@ -48,7 +48,12 @@ public enum YAMLDocument {
     private static func convertScalar(_ scalar: Node.Scalar) -> JSONValue {
         let text = scalar.string
         if scalar.style != .plain { return .string(text) }
-        switch Tag.Name(rawValue: scalar.tag.rawValue) {
+        // Composed scalars carry a non-specific tag unless the document names one (`!!str 3`);
+        // plain ones are then typed by the resolver, as YAML's core schema prescribes.
+        let explicit = Tag.Name(rawValue: scalar.tag.description)
+        let known: [Tag.Name] = [.null, .bool, .int, .float, .str]
+        let name = known.contains(explicit) ? explicit : Resolver.default.resolveTag(of: Node.scalar(scalar))
+        switch name {
         case .null: return .null
         case .bool: return .bool(["true", "True", "TRUE"].contains(text))
         case .int:
