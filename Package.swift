@@ -141,6 +141,7 @@ let package = Package(
         .target(
             name: "LocalFleet",
             dependencies: [
+                "CRDInstaller",
                 "KubeModel",
                 "KubeServer",
                 "KubeClient",

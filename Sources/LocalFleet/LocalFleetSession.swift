@@ -1,0 +1,133 @@
+import CRDInstaller
+import FleetAPI
+import Foundation
+import KubeClient
+import KubeModel
+import KubeServer
+import Logging
+import ServiceLifecycle
+
+// A whole fleet in one process (DESIGN.md "The local fleet"): the hub and member API servers over
+// HTTPS, the CRDs installed by the installer's code, Fleet's membership objects, what a real
+// member cluster adds (ClusterAddons), and — unless disabled — the three fleet networking
+// managers per topology, running the same code as the binaries.
+
+/// A running local fleet; `run` serves it until cancelled.
+public final class LocalFleetSession: Sendable {
+    public struct Options: Sendable {
+        public var memberCount: Int
+        public var directory: URL
+        public var withControllers: Bool
+        /// Heartbeat period of the members' InternalMemberClusters.
+        public var heartbeatPeriodSeconds: Int32
+
+        public init(memberCount: Int = 2, directory: URL, withControllers: Bool = true, heartbeatPeriodSeconds: Int32 = 30) {
+            self.memberCount = memberCount
+            self.directory = directory
+            self.withControllers = withControllers
+            self.heartbeatPeriodSeconds = heartbeatPeriodSeconds
+        }
+    }
+
+    /// What a started fleet offers its user.
+    public struct Endpoints: Sendable {
+        /// Context name → server URL, hub first.
+        public var servers: [(context: String, url: String)]
+        public var kubeconfig: URL
+        /// Admin clients by context name.
+        public var clients: [String: KubeClient]
+    }
+
+    public let options: Options
+    public let clusters: LocalClusters
+    private let logger: Logger
+
+    public init(options: Options, logger: Logger) throws {
+        self.options = options
+        self.clusters = try LocalClusters(memberCount: options.memberCount, logger: logger)
+        self.logger = logger
+    }
+
+    public var memberNames: [String] { clusters.servers.dropFirst().map(\.context) }
+
+    /// Starts everything, calls `ready` once the fleet is usable, and serves until cancelled or until
+    /// `ready` returns `false` (e.g. a demo that finished). Everything started is stopped on return.
+    public func run(_ ready: @escaping @Sendable (Endpoints) async throws -> Bool) async throws {
+        let group = ServiceGroup(
+            configuration: .init(services: clusters.servers.map { .init(service: $0.server) }, logger: logger))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            var clients: [String: KubeClient] = [:]
+            var background: [Task<Void, Never>] = []
+            do {
+                for entry in clusters.servers {
+                    _ = await entry.server.waitUntilListening()
+                    clients[entry.context] = try KubeClient(configuration: try await adminConfiguration(entry), logger: logger)
+                }
+                let kubeconfig = options.directory.appendingPathComponent("kubeconfig")
+                try await clusters.writeKubeconfig(to: kubeconfig)
+                try await bootstrap(clients)
+                for (index, member) in memberNames.enumerated() {
+                    let addons = ClusterAddons(clusterName: member, index: index + 1, client: clients[member]!, logger: logger)
+                    background.append(Task { await addons.run() })
+                }
+                var servers: [(context: String, url: String)] = []
+                for entry in clusters.servers { servers.append((entry.context, await entry.server.url())) }
+                let keepRunning = try await ready(Endpoints(servers: servers, kubeconfig: kubeconfig, clients: clients))
+                if keepRunning {
+                    // Serve until cancelled (Ctrl-C cancels the command's task).
+                    while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
+                }
+            } catch {
+                await stop(background, clients: clients, group: group)
+                tasks.cancelAll()
+                throw error
+            }
+            await stop(background, clients: clients, group: group)
+            try await tasks.waitForAll()
+        }
+    }
+
+    private func stop(_ background: [Task<Void, Never>], clients: [String: KubeClient], group: ServiceGroup) async {
+        for task in background { task.cancel() }
+        for task in background { await task.value }
+        for client in clients.values { try? await client.shutdown() }
+        await group.triggerGracefulShutdown()
+    }
+
+    /// The admin identity of a cluster (its kubeconfig user).
+    func adminConfiguration(_ entry: LocalClusters.Entry) async throws -> ClientConfiguration {
+        ClientConfiguration(
+            server: await entry.server.url(),
+            tls: .init(
+                certificateAuthorityPEM: Array(try entry.authority.certificatePEM.utf8),
+                clientCertificatePEM: Array(try entry.admin.certificatePEM.utf8),
+                clientKeyPEM: Array(entry.admin.privateKeyPEM.utf8)))
+    }
+
+    /// CRDs (through the installer's code), namespaces and Fleet membership.
+    private func bootstrap(_ clients: [String: KubeClient]) async throws {
+        let hub = clients["hub"]!
+        let networking = FleetCRDs.networking.map { $0.customResourceDefinition() }
+        _ = try await CRDInstaller(client: hub, logger: logger).install(networking, mode: .hub)
+        // Fleet's own CRDs: installed by Fleet in real fleets, here as the local Fleet stand-in.
+        let crds = hub.api(CustomResourceDefinition.self)
+        for definition in FleetCRDs.fleetCore {
+            do { _ = try await crds.create(definition.customResourceDefinition()) } catch let error as KubeClientError
+            where error.isAlreadyExists {}
+        }
+        try await createNamespace(FleetNamespaces.fleetSystem, client: hub)
+        for member in memberNames {
+            let client = clients[member]!
+            _ = try await CRDInstaller(client: client, logger: logger).install(networking, mode: .member)
+            try await createNamespace(FleetNamespaces.fleetSystem, client: client)
+            try await FleetMembership.join(member, heartbeatPeriodSeconds: options.heartbeatPeriodSeconds, hub: hub)
+        }
+    }
+
+    private func createNamespace(_ name: String, client: KubeClient) async throws {
+        do {
+            _ = try await client.api(Namespace.self).create(Namespace(metadata: ObjectMeta(name: name)))
+        } catch let error as KubeClientError where error.isAlreadyExists {}
+    }
+}
