@@ -130,6 +130,11 @@ struct AuthenticationTests {
                         if !restored { try await Task.sleep(for: .milliseconds(100)) }
                     }
                     #expect(restored)
+
+                    // A file that cannot be used (mid-write, corrupt) keeps the last good credentials.
+                    try write("not a certificate", to: directory + "/user.crt")
+                    try await Task.sleep(for: .milliseconds(1200))  // past the next check
+                    #expect(try await maps.get("by-carol").metadata.name == "by-carol")
                 }
             }
         }
