@@ -76,6 +76,70 @@ struct AuthenticationTests {
         }
     }
 
+    @Test func clientCertificateFilesAreReadAgainWhenTheyChange() async throws {
+        try await ServerFixture.with { fixture in
+            try await withTemporaryDirectory { directory in
+                // carol is a superuser; dave is authenticated but granted nothing, so the server's
+                // 403 names whoever the presented certificate says.
+                let carol = try fixture.authority.issueClientCertificate(user: "carol", groups: ["system:masters"])
+                let dave = try fixture.authority.issueClientCertificate(user: "dave", groups: [])
+                try write(String(decoding: fixture.caPEM, as: UTF8.self), to: directory + "/ca.crt")
+                try write(try carol.certificatePEM, to: directory + "/user.crt")
+                try write(carol.privateKeyPEM, to: directory + "/user.key")
+                let kubeconfig = """
+                    apiVersion: v1
+                    kind: Config
+                    current-context: test
+                    clusters:
+                    - name: test
+                      cluster: {server: "\(fixture.url)", certificate-authority: ca.crt}
+                    users:
+                    - name: rotating
+                      user: {client-certificate: user.crt, client-key: user.key}
+                    contexts:
+                    - name: test
+                      context: {cluster: test, user: rotating}
+                    """
+                try write(kubeconfig, to: directory + "/config")
+                let configuration = try ClientConfiguration.automatic(kubeconfigPath: directory + "/config")
+                #expect(configuration.tls.clientCertificateFile == directory + "/user.crt")
+                try await fixture.withClient(configuration) { client in
+                    let maps = client.api(ConfigMap.self, namespace: "default")
+                    _ = try await maps.create(ConfigMap(metadata: ObjectMeta(name: "by-carol")))
+
+                    // Rotated to another identity (key first, then certificate, as a rotation
+                    // tool may write them): new connections present dave's certificate.
+                    try write(dave.privateKeyPEM, to: directory + "/user.key")
+                    try write(try dave.certificatePEM, to: directory + "/user.crt")
+                    let deadline = ContinuousClock.now + .seconds(30)
+                    var failure: KubeClientError?
+                    while ContinuousClock.now < deadline {
+                        failure = await error { try await maps.get("by-carol") }
+                        if failure != nil { break }
+                        try await Task.sleep(for: .milliseconds(100))
+                    }
+                    #expect(failure?.isForbidden == true)
+                    #expect(failure?.description.contains(#"User "dave" cannot get resource "configmaps""#) == true)
+
+                    // And back: carol's access returns without a new client.
+                    try write(carol.privateKeyPEM, to: directory + "/user.key")
+                    try write(try carol.certificatePEM, to: directory + "/user.crt")
+                    var restored = false
+                    while !restored, ContinuousClock.now < deadline + .seconds(30) {
+                        restored = (try? await maps.get("by-carol")) != nil
+                        if !restored { try await Task.sleep(for: .milliseconds(100)) }
+                    }
+                    #expect(restored)
+
+                    // A file that cannot be used (mid-write, corrupt) keeps the last good credentials.
+                    try write("not a certificate", to: directory + "/user.crt")
+                    try await Task.sleep(for: .milliseconds(1200))  // past the next check
+                    #expect(try await maps.get("by-carol").metadata.name == "by-carol")
+                }
+            }
+        }
+    }
+
     @Test func tlsServerNameStillConnectsToTheServerAddress() async throws {
         // kubernetes.test does not resolve: the request must still go to the URL's address while
         // TLS uses the given name. (NIOSSL also accepts an IP SAN matching the peer address, which

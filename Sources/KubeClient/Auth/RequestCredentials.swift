@@ -1,9 +1,10 @@
 import Foundation
 import NIOSSL
 
-// Supplies each request with its credentials: an Authorization header and, for exec plugins that
-// return a client certificate, a per-request TLS configuration. Static tokens and certificates
-// are constant; token files are checked per request; exec plugin results are cached until they
+// Supplies each request with its credentials: an Authorization header and a per-request TLS
+// configuration when it differs from the client's own — for exec plugins that return a client
+// certificate, and for certificate files that may have been rotated. Static tokens and inline
+// certificates are constant; token files and certificate files are checked per request; exec plugin results are cached until they
 // expire and dropped after a 401, with one plugin run shared by all requests waiting for it.
 
 /// The credentials for one request.
@@ -30,12 +31,15 @@ actor RequestCredentials {
     }
 
     private let source: Source
+    /// Certificate material read from files, checked for rotation.
+    private let tlsFiles: TLSCredentialFiles?
     private var execState = ExecState.empty
     private var generation = 0
     /// Number of plugin runs, for tests and diagnostics.
     private(set) var pluginRuns = 0
 
-    init(configuration: ClientConfiguration, baseTLS: TLSConfiguration) {
+    init(configuration: ClientConfiguration, baseTLS: TLSConfiguration, tlsFiles: TLSCredentialFiles? = nil) {
+        self.tlsFiles = tlsFiles
         switch configuration.authentication {
         case .none: source = .none
         case .bearerToken(let token): source = .token(token)
@@ -54,6 +58,12 @@ actor RequestCredentials {
     }
 
     func current() async throws -> Credentials {
+        var credentials = try await sourceCredentials()
+        if credentials.tlsConfiguration == nil, let tlsFiles { credentials.tlsConfiguration = tlsFiles.current() }
+        return credentials
+    }
+
+    private func sourceCredentials() async throws -> Credentials {
         switch source {
         case .none:
             return Credentials(generation: 0)

@@ -52,7 +52,8 @@ public final class KubeClient: Sendable {
         }
         requestBase = (components.string ?? configuration.server).trimmingSuffix("/")
         httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
-        credentials = RequestCredentials(configuration: configuration, baseTLS: tls)
+        let tlsFiles = scheme == "https" && configuration.tls.hasFiles ? TLSCredentialFiles(settings: configuration.tls, initial: tls) : nil
+        credentials = RequestCredentials(configuration: configuration, baseTLS: tls, tlsFiles: tlsFiles)
     }
 
     /// Closes pooled connections. Call once; outstanding requests and watches fail.

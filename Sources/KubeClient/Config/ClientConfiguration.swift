@@ -50,17 +50,31 @@ public struct ClientConfiguration: Sendable {
         /// PEM client certificate (chain) and its private key (EC or RSA, PKCS#1/SEC1/PKCS#8).
         public var clientCertificatePEM: [UInt8]?
         public var clientKeyPEM: [UInt8]?
+        /// Files the PEM data above came from (kubeconfig `certificate-authority`,
+        /// `client-certificate`, `client-key`). A file named here is watched: when it changes on
+        /// disk (checked at most once a second), new connections use its new content. The PEM
+        /// fields hold the content read first.
+        public var certificateAuthorityFile: String?
+        public var clientCertificateFile: String?
+        public var clientKeyFile: String?
 
         public init(
             certificateAuthorityPEM: [UInt8]? = nil, insecureSkipVerify: Bool = false, serverName: String? = nil,
-            clientCertificatePEM: [UInt8]? = nil, clientKeyPEM: [UInt8]? = nil
+            clientCertificatePEM: [UInt8]? = nil, clientKeyPEM: [UInt8]? = nil,
+            certificateAuthorityFile: String? = nil, clientCertificateFile: String? = nil, clientKeyFile: String? = nil
         ) {
             self.certificateAuthorityPEM = certificateAuthorityPEM
             self.insecureSkipVerify = insecureSkipVerify
             self.serverName = serverName
             self.clientCertificatePEM = clientCertificatePEM
             self.clientKeyPEM = clientKeyPEM
+            self.certificateAuthorityFile = certificateAuthorityFile
+            self.clientCertificateFile = clientCertificateFile
+            self.clientKeyFile = clientKeyFile
         }
+
+        /// Whether any TLS material comes from a file that may be rotated.
+        var hasFiles: Bool { certificateAuthorityFile != nil || clientCertificateFile != nil || clientKeyFile != nil }
     }
 
     /// How requests authenticate, besides a client certificate in `tls`.
@@ -144,7 +158,7 @@ extension ClientConfiguration {
         return ClientConfiguration(
             server: "https://\(hostPart):\(port)",
             namespace: namespace.flatMap { $0.isEmpty ? nil : $0 } ?? "default",
-            tls: TLSSettings(certificateAuthorityPEM: Array(ca)),
+            tls: TLSSettings(certificateAuthorityPEM: Array(ca), certificateAuthorityFile: caPath),
             authentication: .tokenFile(path: tokenPath))
     }
 

@@ -42,7 +42,8 @@ extension KubeConfig {
     }
 
     /// The configuration of a context (the current one when `context` is nil). Certificate files
-    /// are read now; token files and exec plugins are used per request.
+    /// are read now (and watched for rotation by the client); token files and exec plugins are
+    /// used per request.
     /// - Throws: ``KubeClientError`` (`.configuration`) naming the files and the missing or unreadable entry.
     public func clientConfiguration(context contextName: String? = nil) throws -> ClientConfiguration {
         guard let name = contextName ?? currentContext, !name.isEmpty else {
@@ -57,6 +58,7 @@ extension KubeConfig {
             tls.certificateAuthorityPEM = data
         } else if let file = cluster.certificateAuthority {
             tls.certificateAuthorityPEM = try read(file, for: "cluster \"\(context.cluster)\" certificate-authority")
+            tls.certificateAuthorityFile = file
         }
         var authentication = ClientConfiguration.Authentication.none
         if !context.user.isEmpty {
@@ -65,11 +67,13 @@ extension KubeConfig {
                 tls.clientCertificatePEM = data
             } else if let file = user.clientCertificate {
                 tls.clientCertificatePEM = try read(file, for: "user \"\(context.user)\" client-certificate")
+                tls.clientCertificateFile = file
             }
             if let data = user.clientKeyData {
                 tls.clientKeyPEM = data
             } else if let file = user.clientKey {
                 tls.clientKeyPEM = try read(file, for: "user \"\(context.user)\" client-key")
+                tls.clientKeyFile = file
             }
             if (tls.clientCertificatePEM == nil) != (tls.clientKeyPEM == nil) {
                 throw failure("user \"\(context.user)\" has a client certificate without a key or a key without a certificate")

@@ -57,9 +57,12 @@ enum EmbeddedServer {
         let url: String
         let port: Int
 
-        static func start(core: APIServerCore, port: Int) async throws -> Running {
+        /// Starts a server over `core` on `port` (0: any free port), over HTTPS when `tls` is given.
+        static func start(core: APIServerCore, port: Int, tls: ServerIdentity? = nil) async throws -> Running {
             let server = APIServer(
-                configuration: APIServerConfiguration(name: "runtime-test", port: port, allowsAnonymous: true, authorizationEnabled: false),
+                configuration: APIServerConfiguration(
+                    name: "runtime-test", port: port, transport: tls?.transport ?? .plainHTTP, allowsAnonymous: true,
+                    authorizationEnabled: false),
                 core: core, logger: quiet)
             let group = ServiceGroup(configuration: .init(services: [.init(service: server)], logger: quiet))
             let task = Task { try await group.run() }
