@@ -111,11 +111,12 @@ public final class APIServer: ServiceLifecycle.Service, Sendable {
             authorizer: configuration.authorizationEnabled ? RBACAuthorizer(source: StoreRBACPolicySource(core: core)) : nil)
         let responder = APIResponder(core: core, security: security)
         let serverBuilder: HTTPServerBuilder
+        let http1 = HTTPServerBuilder.http1(configuration: .init(additionalChannelHandlers: [ClientHangUpHandler()]))
         switch configuration.transport {
         case .plainHTTP:
-            serverBuilder = .http1()
+            serverBuilder = http1
         case .tls(let authority, let certificate):
-            serverBuilder = try .tls(.http1(), tlsConfiguration: TLSConfiguration.kubeServer(serving: certificate, clientAuthority: authority))
+            serverBuilder = try .tls(http1, tlsConfiguration: TLSConfiguration.kubeServer(serving: certificate, clientAuthority: authority))
         }
         let app = Application(
             responder: responder, server: serverBuilder,

@@ -36,7 +36,7 @@ struct APIResponder: HTTPResponder {
                     throw APIError.tooLarge(limit: limit)
                 }
             }
-            return try await resource(info, request: request, query: query, body: body, user: user)
+            return try await resource(info, request: request, query: query, body: body, user: user, connection: context.channel)
         } catch let error as APIError {
             return HTTPSupport.errorResponse(error)
         } catch {
@@ -114,7 +114,7 @@ struct APIResponder: HTTPResponder {
 
     private func resource(
         _ info: RequestInfo, request: Request, query: [String: String], body: [UInt8], user: UserInfo
-    ) async throws -> Response {
+    , connection: (any Channel)? = nil) async throws -> Response {
         guard let definition = core.registry.definition(group: info.group, version: info.version, resource: info.resource)
         else {
             throw APIError.resourceNotFound
@@ -166,7 +166,7 @@ struct APIResponder: HTTPResponder {
             }
             return WatchStreamer(
                 session: session, definition: definition, table: table, options: options,
-                bookmarkInterval: core.options.bookmarkInterval
+                bookmarkInterval: core.options.bookmarkInterval, connection: connection
             ).response()
         case "create":
             let object = try decodeBody(body, contentType: request.headers[.contentType])

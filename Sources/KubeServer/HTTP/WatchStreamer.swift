@@ -15,12 +15,16 @@ struct WatchStreamer: Sendable {
     let table: TableRequest?
     let options: ListOptions
     let bookmarkInterval: Duration
+    /// The client's connection: when it closes, the watch ends at once instead of at its next
+    /// event or its timeout (an idle watch would otherwise hold a store watcher until then).
+    var connection: (any Channel)? = nil
 
     private enum Item: Sendable {
         case event(StoreEvent)
         case bookmarkTick
         case timeout
         case ended
+        case disconnected
     }
 
     func response() -> Response {
@@ -58,7 +62,7 @@ struct WatchStreamer: Sendable {
         let timeout = options.timeoutSeconds.map { Duration.seconds($0) } ?? .seconds(1800)
         let wantsBookmarks = options.allowWatchBookmarks
         let interval = bookmarkInterval
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        let disconnected = try await withThrowingTaskGroup(of: Void.self) { group -> Bool in
             group.addTask {
                 for await event in storeEvents { continuation.yield(.event(event)) }
                 continuation.yield(.ended)
@@ -66,6 +70,12 @@ struct WatchStreamer: Sendable {
             group.addTask {
                 try? await Task.sleep(for: timeout)
                 continuation.yield(.timeout)
+            }
+            if let connection {
+                group.addTask {
+                    try? await connection.closeFuture.get()
+                    continuation.yield(.disconnected)
+                }
             }
             if wantsBookmarks {
                 group.addTask {
@@ -93,10 +103,14 @@ struct WatchStreamer: Sendable {
                     break loop
                 case .ended:
                     break loop
+                case .disconnected:
+                    return true
                 }
             }
+            return false
         }
-        try await writer.finish(nil)
+        // Nobody is left to read the end of a stream whose connection closed.
+        if !disconnected { try await writer.finish(nil) }
     }
 
     private func write(_ event: WatchEvent, to writer: inout any ResponseBodyWriter) async throws {

@@ -40,6 +40,27 @@ import Testing
         }
     }
 
+    @Test func aWatchWhoseClientGoesAwayEndsWithoutWaitingForAnEventOrItsTimeout() async throws {
+        try await TestServer.with { server in
+            let path = ServerFixtures.configMapsPath(try await server.createNamespace("gone"))
+            // The server's own controllers hold watchers too; count the test's on top of them.
+            let baseline = server.server.core.store.watcherCount
+            let reading = Task {
+                var watch = try await server.openWatch(path + "?watch=true&timeoutSeconds=600")
+                _ = try await watch.next(1)
+            }
+            try await server.eventually("the watch is registered", timeout: .seconds(30)) {
+                server.server.core.store.watcherCount == baseline + 1
+            }
+            // The client stops reading and its connection closes; no event ever arrives.
+            reading.cancel()
+            _ = await reading.result
+            try await server.eventually("the server drops the watcher", timeout: .seconds(30)) {
+                server.server.core.store.watcherCount == baseline
+            }
+        }
+    }
+
     @Test func aWatchFromAResourceVersionReplaysOnlyLaterChanges() async throws {
         try await TestServer.with { server in
             let path = ServerFixtures.configMapsPath(try await server.createNamespace("w"))
