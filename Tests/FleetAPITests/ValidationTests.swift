@@ -23,6 +23,8 @@ enum Names {
     static let rfc1123 =
         "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character"
     static let maxLength = "metadata.name max length is 63"
+    /// The field of a cause from a rule on the object itself.
+    static let objectField = "<nil>"
 }
 
 /// A kind whose names the suite checks: how to create and delete one of it.
@@ -56,10 +58,11 @@ struct NamedKind: Sendable, CustomTestStringConvertible {
     ]
 }
 
-/// Expects `operation` to be rejected as Invalid, with a cause on each of `fields` (nil: the
-/// object itself, which a kube-apiserver reports without a field) and every fragment in the message.
+/// Expects `operation` to be rejected as Invalid, with a cause on each of `fields` and every
+/// fragment in the message. A rule on the object itself is validated at a nil field path, which
+/// a kube-apiserver reports as the field `<nil>` (`Names.objectField`).
 func expectInvalid(
-    fields: [String?] = [], messageContains fragments: [String],
+    fields: [String] = [], messageContains fragments: [String],
     sourceLocation: SourceLocation = #_sourceLocation, _ operation: () async throws -> Void
 ) async {
     do {
@@ -76,9 +79,9 @@ func expectInvalid(
         for fragment in fragments {
             #expect(message.contains(fragment), "message lacks \"\(fragment)\": \(message)", sourceLocation: sourceLocation)
         }
-        let causeFields = (status.details?.causes ?? []).map { $0.field.flatMap { $0.isEmpty ? nil : $0 } }
+        let causeFields = (status.details?.causes ?? []).compactMap(\.field)
         for field in fields {
-            #expect(causeFields.contains(field), "no cause on \(field ?? "<object>"): \(status.details?.causes ?? [])", sourceLocation: sourceLocation)
+            #expect(causeFields.contains(field), "no cause on \(field): \(status.details?.causes ?? [])", sourceLocation: sourceLocation)
         }
     }
 }
@@ -87,10 +90,10 @@ func expectInvalid(
     @Test(arguments: NamedKind.all)
     func deniesInvalidNames(_ kind: NamedKind) async throws {
         try await FleetServer.with { server in
-            await expectInvalid(fields: [nil], messageContains: [Names.maxLength]) {
+            await expectInvalid(fields: [Names.objectField], messageContains: ["<nil>: Invalid value: \"object\": " + Names.maxLength]) {
                 try await kind.create(server, Names.tooLong)
             }
-            await expectInvalid(fields: ["metadata.name", nil], messageContains: [Names.maxLength, Names.rfc1123]) {
+            await expectInvalid(fields: ["metadata.name", Names.objectField], messageContains: [Names.maxLength, Names.rfc1123]) {
                 try await kind.create(server, Names.tooLongWithUnderscore)
             }
             for name in [Names.startingWithNonAlphanumeric, Names.endingWithNonAlphanumeric, Names.containingUnderscore] {
@@ -177,7 +180,10 @@ struct ProfileVersion: Sendable, CustomTestStringConvertible {
     @Test(arguments: [ProfileVersion.v1alpha1, .v1beta1])
     func customHeadersAreUniqueNonEmptyAndAtMostEight(_ version: ProfileVersion) async throws {
         try await FleetServer.with { server in
-            await expectInvalid(fields: ["spec.monitorConfig.customHeaders[1]"], messageContains: ["Duplicate value"]) {
+            await expectInvalid(
+                fields: ["spec.monitorConfig.customHeaders[1]"],
+                messageContains: ["spec.monitorConfig.customHeaders[1]: Duplicate value: map[string]interface {}{\"name\":\"header1\"}"]
+            ) {
                 try await version.create(server, "duplicate", Self.headers([("header1", "value1"), ("header1", "value2")]))
             }
             await expectInvalid(

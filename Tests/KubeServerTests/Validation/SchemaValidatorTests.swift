@@ -74,7 +74,7 @@ struct SchemaValidatorTests {
         MessageCase(["name": nil, "ports": [["port": 1]]], "spec.name: Invalid value: \"null\": spec.name in body must be of type string: \"null\""),
         MessageCase(["ports": [["port": 1], ["port": 2], ["port": 3]]], "spec.ports: Too many: 3: must have at most 2 items"),
         MessageCase(["ports": []], "spec.ports: Invalid value: 0: spec.ports in body should have at least 1 items"),
-        MessageCase(["ports": [["port": 1], ["port": 1]]], "spec.ports[1]: Duplicate value: \"object\""),
+        MessageCase(["ports": [["port": 1], ["port": 1]]], "spec.ports[1]: Duplicate value: map[string]interface {}{\"port\":1}"),
         MessageCase(["ports": [["port": 1]], "tags": ["a", "a"]], "spec.tags[1]: Duplicate value: \"a\""),
         MessageCase(["ports": [["port": "x"]]], "spec.ports[0].port: Invalid value: \"string\": spec.ports[0].port in body must be of type integer: \"string\""),
         MessageCase(["ports": [["port": 1]], "port": true],
