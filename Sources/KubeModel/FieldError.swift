@@ -114,6 +114,31 @@ public struct FieldError: Error, Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// A value as apimachinery prints an unstructured bad value: scalars as `%v`/`%q`, and Go's
+    /// `%#v` for a map (`map[string]interface {}{"name":"a"}`, keys sorted) or a list
+    /// (`[]interface {}{"a", 1}`).
+    public static func goSyntax(_ value: JSONValue) -> String {
+        switch value {
+        case .array, .object: return goSyntaxNested(value)
+        default: return render(value)
+        }
+    }
+
+    private static func goSyntaxNested(_ value: JSONValue) -> String {
+        switch value {
+        case .null: return "interface {}(nil)"
+        case .array(let elements): return "[]interface {}{" + elements.map(goSyntaxNested).joined(separator: ", ") + "}"
+        case .object(let members):
+            let entries = members.keys.sorted().map { GoSyntax.quoted($0) + ":" + goSyntaxNested(members[$0]!) }
+            return "map[string]interface {}{" + entries.joined(separator: ", ") + "}"
+        case .array(let elements): return "[]interface {}{" + elements.map(goSyntax).joined(separator: ", ") + "}"
+        case .object(let members):
+            let entries = members.keys.sorted().map { GoSyntax.quoted($0) + ":" + goSyntax(members[$0]!) }
+            return "map[string]interface {}{" + entries.joined(separator: ", ") + "}"
+        default: return render(value)
+        }
+    }
+
 }
 
 /// Builds dotted field paths as apimachinery's `field.Path` does.

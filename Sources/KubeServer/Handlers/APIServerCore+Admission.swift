@@ -27,9 +27,12 @@ extension APIServerCore {
                     break
                 }
             }
-            errors += ObjectAdmission.validateCustomResource(object, old: old, schema: schema)
+            // As apiextensions' validator: ObjectMeta first, then the schema and the rules.
+            errors += ObjectAdmission.validateMetadata(object, definition: definition, old: old)
+            errors += ObjectAdmission.validateCustomResource(object, old: old, schema: schema, metadataErrors: errors)
+        } else {
+            errors += ObjectAdmission.validateMetadata(object, definition: definition, old: old)
         }
-        errors += ObjectAdmission.validateMetadata(object, definition: definition, old: old)
         if !definition.isCustomResource {
             errors += ObjectAdmission.validateBuiltin(object, definition: definition, old: old)
         }

@@ -23,8 +23,11 @@ enum ObjectAdmission {
         return unknown
     }
 
-    static func validateCustomResource(_ object: JSONValue, old: JSONValue?, schema: CompiledSchema) -> [FieldError] {
-        validate(object, schema: schema.structural, oldValue: old)
+    /// Schema and CEL errors; `metadataErrors` (reported before them) count for whether the rules run.
+    static func validateCustomResource(
+        _ object: JSONValue, old: JSONValue?, schema: CompiledSchema, metadataErrors: [FieldError]
+    ) -> [FieldError] {
+        validate(object, schema: schema.structural, oldValue: old, precedingErrors: metadataErrors)
     }
 
     static func validateMetadata(_ object: JSONValue, definition: ResourceDefinition, old: JSONValue?) -> [FieldError] {

@@ -2,7 +2,9 @@ import KubeModel
 
 // `x-kubernetes-list-type: set` and `map` uniqueness, as apiextensions' structurallisttype
 // package checks it: every element repeating an earlier one (set) or an earlier element's
-// key values (map) is reported as `Duplicate value` at its own index.
+// key values (map) is reported as `Duplicate value` at its own index, with the value (a map
+// list's key fields) printed as apimachinery prints an unstructured value:
+// `Duplicate value: map[string]interface {}{"name":"a"}`.
 
 struct ListTypeValidator {
     var rootName: String
@@ -36,7 +38,7 @@ struct ListTypeValidator {
         switch schema.listType {
         case "set":
             for index in elements.indices where elements[..<index].contains(where: { jsonEqual($0, elements[index]) }) {
-                errors.append(.duplicate(render(path.index(index)), elements[index]))
+                errors.append(duplicate(path.index(index), elements[index]))
             }
         case "map":
             let keys = elements.map { element -> JSONValue in
@@ -47,12 +49,17 @@ struct ListTypeValidator {
                 return .object(key)
             }
             for index in keys.indices where keys[..<index].contains(where: { jsonEqual($0, keys[index]) }) {
-                errors.append(.duplicate(render(path.index(index)), keys[index]))
+                errors.append(duplicate(path.index(index), keys[index]))
             }
         default:
             break
         }
         return errors
+    }
+
+    private func duplicate(_ path: FieldPath, _ value: JSONValue) -> FieldError {
+        let rendered = value.isNull ? "null" : FieldError.goSyntax(value)
+        return FieldError(.duplicate, field: render(path), detail: rendered)
     }
 
     private func render(_ path: FieldPath) -> String {

@@ -3,26 +3,37 @@ import KubeModel
 // Validates a custom resource against its structural schema the way the apiserver does:
 // kube-openapi's value validation (messages `<name> in body should ...`, converted to field
 // errors as apiextensions' kubeOpenAPIResultToFieldErrors does), then list-type set/map
-// uniqueness, then — only if no value has the wrong type — the `x-kubernetes-validations` rules.
-// At the root the apiserver validates with a nil field path, which apimachinery prints as `<nil>`.
+// uniqueness, then the `x-kubernetes-validations` rules — unless an error so far (the object
+// metadata's included) is one apiextensions' strategy treats as blocking: a wrong type, a missing
+// required field, an unsupported enum value, or a string or list over its maximum size. Value
+// errors (bounds, patterns, minimum lengths, duplicates) do not block, so a kube-apiserver reports
+// them together with the rules' messages. At the root the apiserver validates with a nil field
+// path, which apimachinery prints as `<nil>`.
 
 /// Validates `value` (a whole custom resource, or any value when `schema` is a sub-schema)
 /// against `schema`. `oldValue` is the stored object on update; transition rules (those using
 /// `oldSelf`) run only where an old value correlates. Metadata is only checked against the
 /// schema's `metadata.name`/`metadata.generateName` constraints (ObjectMeta is validated apart).
-public func validate(_ value: JSONValue, schema: StructuralSchema, oldValue: JSONValue? = nil) -> [FieldError] {
-    SchemaValidator(rootName: "<nil>").validate(value, schema: schema, oldValue: oldValue)
+/// `precedingErrors` are the errors already found for the object (its ObjectMeta's), which count
+/// when deciding whether the rules run; they are not repeated in the result.
+public func validate(
+    _ value: JSONValue, schema: StructuralSchema, oldValue: JSONValue? = nil, precedingErrors: [FieldError] = []
+) -> [FieldError] {
+    SchemaValidator(rootName: "<nil>").validate(value, schema: schema, oldValue: oldValue, precedingErrors: precedingErrors)
 }
 
 struct SchemaValidator {
     /// How an empty path is printed in field errors.
     var rootName: String
 
-    func validate(_ value: JSONValue, schema: StructuralSchema, oldValue: JSONValue?) -> [FieldError] {
+    /// The error types after which apiextensions skips the CEL rules (strategy.go's hasBlockingErr).
+    static let blockingTypes: Set<FieldErrorType> = [.notSupported, .required, .tooLong, .tooMany, .typeInvalid]
+
+    func validate(_ value: JSONValue, schema: StructuralSchema, oldValue: JSONValue?, precedingErrors: [FieldError] = []) -> [FieldError] {
         var errors: [FieldError] = []
         validateValue(value, schema: schema, name: "", isRoot: true, into: &errors)
         errors += ListTypeValidator(rootName: rootName).validate(value, schema: schema, path: FieldPath())
-        if errors.contains(where: { $0.type == .typeInvalid }) {
+        if (precedingErrors + errors).contains(where: { Self.blockingTypes.contains($0.type) }) {
             if schema.containsValidationRules {
                 errors.append(.invalid(rootName, .string("null"),
                     "some validation rules were not checked because the object was invalid; correct the existing errors to complete validation"))

@@ -74,7 +74,7 @@ struct SchemaValidatorTests {
         MessageCase(["name": nil, "ports": [["port": 1]]], "spec.name: Invalid value: \"null\": spec.name in body must be of type string: \"null\""),
         MessageCase(["ports": [["port": 1], ["port": 2], ["port": 3]]], "spec.ports: Too many: 3: must have at most 2 items"),
         MessageCase(["ports": []], "spec.ports: Invalid value: 0: spec.ports in body should have at least 1 items"),
-        MessageCase(["ports": [["port": 1], ["port": 1]]], "spec.ports[1]: Duplicate value: \"object\""),
+        MessageCase(["ports": [["port": 1], ["port": 1]]], "spec.ports[1]: Duplicate value: map[string]interface {}{\"port\":1}"),
         MessageCase(["ports": [["port": 1]], "tags": ["a", "a"]], "spec.tags[1]: Duplicate value: \"a\""),
         MessageCase(["ports": [["port": "x"]]], "spec.ports[0].port: Invalid value: \"string\": spec.ports[0].port in body must be of type integer: \"string\""),
         MessageCase(["ports": [["port": 1]], "port": true],
@@ -151,6 +151,51 @@ struct SchemaValidatorTests {
         #expect(validate(new, schema: schema, oldValue: old).map(\.description) == [
             "spec: Invalid value: \"object\": max is immutable",
             "spec.items[0]: Invalid value: \"object\": value may not decrease",
+        ])
+    }
+
+    static let boundedRuleSchema = StructuralSchema([
+        "type": "object",
+        "properties": [
+            "spec": [
+                "type": "object",
+                "x-kubernetes-validations": [["rule": "self.n != 7", "message": "n must not be 7"]],
+                "properties": [
+                    "n": ["type": "integer", "minimum": 8, "maximum": 9],
+                    "s": ["type": "string", "maxLength": 2, "minLength": 1],
+                    "e": ["type": "string", "enum": ["a"]],
+                    "l": ["type": "array", "maxItems": 1, "items": ["type": "string"]],
+                ],
+                "required": ["n"],
+            ],
+        ],
+    ])
+
+    @Test("runs rules after value errors but not after apiextensions' blocking errors")
+    func blockingErrors() {
+        let skipped = "<nil>: Invalid value: \"null\": some validation rules were not checked because the object was invalid; correct the existing errors to complete validation"
+        let schema = SchemaValidatorTests.boundedRuleSchema
+        // Bounds, minLength: the rule still runs and both are reported, as a kube-apiserver does.
+        #expect(validate(SchemaValidatorTests.ruleObject(spec: ["n": 7, "s": ""]), schema: schema).map(\.description) == [
+            "spec.n: Invalid value: 7: spec.n in body should be greater than or equal to 8",
+            "spec.s: Invalid value: \"\": spec.s in body should be at least 1 chars long",
+            "spec: Invalid value: \"object\": n must not be 7",
+        ])
+        // Too long, too many, unsupported, required: the rules are skipped.
+        for spec: JSONValue in [["n": 7, "s": "abc"], ["n": 7, "l": ["a", "b"]], ["n": 7, "e": "b"], ["s": "a"]] {
+            let errors = validate(SchemaValidatorTests.ruleObject(spec: spec), schema: schema).map(\.description)
+            #expect(errors.last == skipped, "\(spec): \(errors)")
+            #expect(!errors.contains { $0.contains("n must not be 7") }, "\(spec): \(errors)")
+        }
+        // A blocking error in the object's metadata (validated apart) skips them too.
+        let metadataError = FieldError(.tooLong, field: "metadata.name", badValue: "x", detail: "must be no more than 253 characters")
+        #expect(validate(SchemaValidatorTests.ruleObject(spec: ["n": 7]), schema: schema, precedingErrors: [metadataError]).map(\.description) == [
+            "spec.n: Invalid value: 7: spec.n in body should be greater than or equal to 8", skipped,
+        ])
+        let invalidName = FieldError.invalid("metadata.name", "X", "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters")
+        #expect(validate(SchemaValidatorTests.ruleObject(spec: ["n": 7]), schema: schema, precedingErrors: [invalidName]).map(\.description) == [
+            "spec.n: Invalid value: 7: spec.n in body should be greater than or equal to 8",
+            "spec: Invalid value: \"object\": n must not be 7",
         ])
     }
 
