@@ -22,6 +22,11 @@ public struct MemberClusterController: Reconciler {
     public static func make(_ context: HubAgentContext, caches: HubCaches) -> Controller<MemberClusterController> {
         ControllerBuilder(name: name)
             .for(MemberCluster.self, in: context.informers)
+            // A copy appearing in a released member's namespace is released too; this source also
+            // makes the controller wait for the copies' cache before its first reconcile.
+            .watches(EndpointSliceImport.self, in: context.informers) { copy in
+                FleetNamespaces.memberCluster(ofNamespace: copy.metadata.namespace ?? "").map { [ObjectKey(name: $0)] } ?? []
+            }
             .logger(context.logger)
             .build(reconciler: MemberClusterController(context: context, caches: caches))
     }

@@ -59,14 +59,17 @@ import Testing
                 try await Hub.claim(fleet, cluster: "d")
                 try await Hub.unclaim(fleet, cluster: "c")
                 try await eventually("the copies are in d only") {
-                    try await Hub.copies(fleet, of: name).keys.sorted() == ["d"]
-                        && Hub.copies(fleet, of: conflicted.metadata.name ?? "").keys.sorted() == ["d"]
+                    let first = try await Hub.copies(fleet, of: name).keys.sorted()
+                    let second = try await Hub.copies(fleet, of: conflicted.metadata.name ?? "").keys.sorted()
+                    return first == ["d"] && second == ["d"]
                 }
 
                 // Deleting the export withdraws its copies and releases it.
                 try await exports.delete(name)
                 try await eventually("the export and its copies are gone") {
-                    try await Hub.copies(fleet, of: name).isEmpty && Hub.gone(exports, name)
+                    let noCopies = try await Hub.copies(fleet, of: name).isEmpty
+                    let gone = try await Hub.gone(exports, name)
+                    return noCopies && gone
                 }
                 #expect(try await Hub.copies(fleet, of: conflicted.metadata.name ?? "").keys.sorted() == ["d"])
             }

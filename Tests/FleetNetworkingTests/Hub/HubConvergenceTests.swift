@@ -45,9 +45,10 @@ import Testing
                     let c1 = try await Hub.copies(fleet, of: s1.metadata.name ?? "")
                     let c2 = try await Hub.copies(fleet, of: s2.metadata.name ?? "")
                     let c3 = try await Hub.copies(fleet, of: s3.metadata.name ?? "")
-                    return try await Hub.isConflicted(fleet, cluster: "c") == true && fulfilled == 2
-                        && c1.count == 1 && c2.count == 1 && c3.keys.sorted() == ["b"]
-                        && Hub.serviceImport(fleet)?.status?.clusterNames == ["a", "b"]
+                    let conflicted = try await Hub.isConflicted(fleet, cluster: "c")
+                    let clusters = try await Hub.serviceImport(fleet)?.status?.clusterNames
+                    return conflicted == true && fulfilled == 2 && c1.count == 1 && c2.count == 1
+                        && c3.keys.sorted() == ["b"] && clusters == ["a", "b"]
                 }
                 let before = try await Self.versions(fleet)
                 try await consistently("no hub object changes", for: .seconds(3)) {

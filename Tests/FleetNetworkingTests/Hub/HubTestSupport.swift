@@ -32,8 +32,8 @@ enum Hub {
         _ fleet: FleetTestbed, _ context: HubAgentContext, _ body: @Sendable () async throws -> Void
     ) async throws {
         let controllers = HubNetControllers.all(context)
-        let runnables: [@Sendable () async throws -> Void] =
-            [{ await context.informers.run() }] + controllers.map { controller in { await controller.run() } }
+        var runnables: [@Sendable () async throws -> Void] = [{ await context.informers.run() }]
+        for controller in controllers { runnables.append(controller.run) }
         try await fleet.whileRunning(runnables, body)
     }
 

@@ -59,8 +59,9 @@ import Testing
                     return status?.clusterNames == ["b"] && status?.ports == Self.other
                 }
                 try await eventually("a is in conflict, b is not") {
-                    try await Hub.isConflicted(fleet, cluster: "a") == true
-                        && Hub.isConflicted(fleet, cluster: "b") == false
+                    let a = try await Hub.isConflicted(fleet, cluster: "a")
+                    let b = try await Hub.isConflicted(fleet, cluster: "b")
+                    return a == true && b == false
                 }
                 let condition = try #require(try await Hub.conflict(fleet, cluster: "a"))
                 #expect(condition.reason == ServiceExportConditions.Reason.conflictFound)
@@ -81,9 +82,10 @@ import Testing
             try await Hub.export(fleet, cluster: "c", ports: Self.web, since: 5000)
             try await Hub.whileControllersRun(fleet, context) {
                 try await eventually("c wins the tie") {
-                    try await Hub.serviceImport(fleet)?.status?.clusterNames == ["c"]
-                        && Hub.isConflicted(fleet, cluster: "d") == true
-                        && Hub.isConflicted(fleet, cluster: "c") == false
+                    let clusters = try await Hub.serviceImport(fleet)?.status?.clusterNames
+                    let d = try await Hub.isConflicted(fleet, cluster: "d")
+                    let c = try await Hub.isConflicted(fleet, cluster: "c")
+                    return clusters == ["c"] && d == true && c == false
                 }
             }
         }
@@ -100,8 +102,10 @@ import Testing
                 try await Hub.export(fleet, cluster: "a", ports: first, since: 1000)
                 try await Hub.export(fleet, cluster: "b", ports: second, since: 2000)
                 try await eventually("both are compatible") {
-                    try await Hub.serviceImport(fleet)?.status?.clusterNames == ["a", "b"]
-                        && Hub.isConflicted(fleet, cluster: "a") == false && Hub.isConflicted(fleet, cluster: "b") == false
+                    let clusters = try await Hub.serviceImport(fleet)?.status?.clusterNames
+                    let a = try await Hub.isConflicted(fleet, cluster: "a")
+                    let b = try await Hub.isConflicted(fleet, cluster: "b")
+                    return clusters == ["a", "b"] && a == false && b == false
                 }
                 // The resolved ports are the winner's, verbatim.
                 #expect(try await Hub.serviceImport(fleet)?.status?.ports == first)
@@ -126,8 +130,8 @@ import Testing
                 }
                 try await eventually("b is resolved with its ports") {
                     let status = try await Hub.serviceImport(fleet)?.status
-                    return status?.clusterNames == ["b"] && status?.ports == Self.other
-                        && (try await Hub.isConflicted(fleet, cluster: "b")) == false
+                    let b = try await Hub.isConflicted(fleet, cluster: "b")
+                    return status?.clusterNames == ["b"] && status?.ports == Self.other && b == false
                 }
             }
         }
@@ -141,14 +145,16 @@ import Testing
                 try await eventually("b is in conflict") { try await Hub.isConflicted(fleet, cluster: "b") == true }
                 try await Hub.setPorts(fleet, cluster: "b", ports: [Hub.port(80, name: "http", target: 7000)])
                 try await eventually("b joins a") {
-                    try await Hub.serviceImport(fleet)?.status?.clusterNames == ["a", "b"]
-                        && Hub.isConflicted(fleet, cluster: "b") == false
+                    let clusters = try await Hub.serviceImport(fleet)?.status?.clusterNames
+                    let b = try await Hub.isConflicted(fleet, cluster: "b")
+                    return clusters == ["a", "b"] && b == false
                 }
                 // The incumbent changing its ports (and so becoming the newest export) loses.
                 try await Hub.setPorts(fleet, cluster: "a", ports: Self.other, since: 3000)
                 try await eventually("a is in conflict, b alone") {
-                    try await Hub.serviceImport(fleet)?.status?.clusterNames == ["b"]
-                        && Hub.isConflicted(fleet, cluster: "a") == true
+                    let clusters = try await Hub.serviceImport(fleet)?.status?.clusterNames
+                    let a = try await Hub.isConflicted(fleet, cluster: "a")
+                    return clusters == ["b"] && a == true
                 }
             }
         }
@@ -164,8 +170,9 @@ import Testing
                 try await eventually("only b is left") { try await Hub.serviceImport(fleet)?.status?.clusterNames == ["b"] }
                 try await Hub.unexport(fleet, cluster: "b")
                 try await eventually("the ServiceImport and the exports are gone") {
-                    try await Hub.serviceImport(fleet) == nil
-                        && fleet.hub.client.api(InternalServiceExport.self).list().items.isEmpty
+                    let serviceImport = try await Hub.serviceImport(fleet)
+                    let exports = try await fleet.hub.client.api(InternalServiceExport.self).list().items
+                    return serviceImport == nil && exports.isEmpty
                 }
                 #expect(
                     try await !Hub.events(fleet, namespace: Hub.serviceNamespace, about: "app", reason: HubEventReasons.noExportedService)

@@ -17,8 +17,9 @@ import Testing
             try await Hub.whileControllersRun(fleet, context) {
                 try await Hub.claim(fleet, cluster: "c")
                 try await consistently("no claim on a service nobody exports", for: .seconds(1)) {
-                    try await Hub.serviceImport(fleet) == nil
-                        && Hub.getClaim(fleet, cluster: "c").metadata.finalizers == nil
+                    let serviceImport = try await Hub.serviceImport(fleet)
+                    let claim = try await Hub.getClaim(fleet, cluster: "c")
+                    return serviceImport == nil && claim.metadata.finalizers == nil
                 }
                 try await Hub.export(fleet, cluster: "a", ports: Self.web, since: 1000)
                 try await eventually("c claims the ServiceImport") {
@@ -41,8 +42,8 @@ import Testing
                 try await Hub.claim(fleet, cluster: "d")
                 try await consistently("d stays a backup", for: .seconds(1)) {
                     let claim = try await Hub.getClaim(fleet, cluster: "d")
-                    return try await Hub.inUseBy(fleet) == Hub.inUseJSON("c")
-                        && (claim.status == nil || claim.status == ServiceImportStatus())
+                    let inUse = try await Hub.inUseBy(fleet)
+                    return inUse == Hub.inUseJSON("c") && (claim.status == nil || claim.status == ServiceImportStatus())
                 }
             }
         }
@@ -65,8 +66,9 @@ import Testing
                 // d withdraws: one of the backups (b and c are equally old: b by name) takes over.
                 try await Hub.unclaim(fleet, cluster: "d")
                 try await eventually("d's import is gone and b claims") {
-                    try await Hub.gone(fleet.hub.client.api(InternalServiceImport.self, namespace: "fleet-member-d"), "work-app")
-                        && Hub.inUseBy(fleet) == Hub.inUseJSON("b")
+                    let gone = try await Hub.gone(fleet.hub.client.api(InternalServiceImport.self, namespace: "fleet-member-d"), "work-app")
+                    let inUse = try await Hub.inUseBy(fleet)
+                    return gone && inUse == Hub.inUseJSON("b")
                 }
                 try await eventually("b mirrors the status, c stays empty") {
                     let b = try await Hub.getClaim(fleet, cluster: "b")
@@ -88,15 +90,17 @@ import Testing
                 try await Hub.unexport(fleet, cluster: "a")
                 try await eventually("the ServiceImport is gone and c's import is cleared") {
                     let claim = try await Hub.getClaim(fleet, cluster: "c")
-                    return try await Hub.serviceImport(fleet) == nil
+                    let serviceImport = try await Hub.serviceImport(fleet)
+                    return serviceImport == nil
                         && (claim.status == nil || claim.status == ServiceImportStatus())
                         && claim.metadata.finalizers == nil
                 }
                 // Exporting again brings the ServiceImport and the claim back.
                 try await Hub.export(fleet, cluster: "b", ports: Self.web, since: 3000)
                 try await eventually("c claims the new ServiceImport") {
-                    try await Hub.inUseBy(fleet) == Hub.inUseJSON("c")
-                        && Hub.getClaim(fleet, cluster: "c").status?.clusterNames == ["b"]
+                    let inUse = try await Hub.inUseBy(fleet)
+                    let claim = try await Hub.getClaim(fleet, cluster: "c")
+                    return inUse == Hub.inUseJSON("c") && claim.status?.clusterNames == ["b"]
                 }
             }
         }
