@@ -37,7 +37,7 @@ enum Hub {
         try await fleet.whileRunning(runnables, body)
     }
 
-    static func port(_ port: Int32, name: String? = nil, protocol: String? = nil, target: Int32? = nil, appProtocol: String? = nil)
+    static func port(_ port: Int32, name: String? = nil, protocol: String? = "TCP", target: Int32? = nil, appProtocol: String? = nil)
         -> FleetServicePort
     {
         FleetServicePort(name: name, protocol: `protocol`, appProtocol: appProtocol, port: port, targetPort: target.map { .int($0) })
