@@ -87,7 +87,7 @@ import Testing
                 try await Hub.unclaim(fleet, cluster: "c")
                 try await eventually("the copy is withdrawn and the export released") {
                     let export = try await fleet.hub.client.api(EndpointSliceExport.self, namespace: "fleet-member-a").get(name)
-                    return try await Hub.copies(fleet, of: name).isEmpty && export.metadata.finalizers == nil
+                    return try await Hub.copies(fleet, of: name).isEmpty && (export.metadata.finalizers ?? []).isEmpty
                 }
                 // A stray copy in a non-claimer's namespace is removed too.
                 let stray = EndpointSliceImport(metadata: ObjectMeta(name: name, namespace: "fleet-member-b"), spec: slice.spec)

@@ -203,7 +203,7 @@ import Testing
                 }
                 #expect(try await Hub.serviceImport(fleet)?.status?.clusterNames == ["a"])
                 let strayNow = try await fleet.hub.client.api(InternalServiceExport.self, namespace: Hub.serviceNamespace).get("work-app")
-                #expect(strayNow.metadata.finalizers == nil)
+                #expect((strayNow.metadata.finalizers ?? []).isEmpty)
             }
         }
     }

@@ -19,7 +19,7 @@ import Testing
                 try await consistently("no claim on a service nobody exports", for: .seconds(1)) {
                     let serviceImport = try await Hub.serviceImport(fleet)
                     let claim = try await Hub.getClaim(fleet, cluster: "c")
-                    return serviceImport == nil && claim.metadata.finalizers == nil
+                    return serviceImport == nil && (claim.metadata.finalizers ?? []).isEmpty
                 }
                 try await Hub.export(fleet, cluster: "a", ports: Self.web, since: 1000)
                 try await eventually("c claims the ServiceImport") {
@@ -93,7 +93,7 @@ import Testing
                     let serviceImport = try await Hub.serviceImport(fleet)
                     return serviceImport == nil
                         && (claim.status == nil || claim.status == ServiceImportStatus())
-                        && claim.metadata.finalizers == nil
+                        && (claim.metadata.finalizers ?? []).isEmpty
                 }
                 // Exporting again brings the ServiceImport and the claim back.
                 try await Hub.export(fleet, cluster: "b", ports: Self.web, since: 3000)
@@ -121,7 +121,7 @@ import Testing
                 try await eventually("no claim is left") {
                     let serviceImport = try await Hub.serviceImport(fleet)
                     return serviceImport != nil && serviceImport?.metadata.annotations?[FleetAnnotations.serviceInUseBy] == nil
-                        && serviceImport?.metadata.finalizers == nil
+                        && (serviceImport?.metadata.finalizers ?? []).isEmpty
                 }
             }
         }
