@@ -123,6 +123,22 @@ import Testing
                     return serviceImport != nil && serviceImport?.metadata.annotations?[FleetAnnotations.serviceInUseBy] == nil
                         && (serviceImport?.metadata.finalizers ?? []).isEmpty
                 }
+
+                // A malformed claim counts as none and is rewritten by the next claimer.
+                try await Hub.export(fleet, cluster: "a", service: "db", ports: Self.web, since: 1000)
+                try await eventually("db is resolved") {
+                    try await Hub.serviceImport(fleet, service: "db")?.status?.clusterNames == ["a"]
+                }
+                let serviceImports = fleet.hub.client.api(ServiceImport.self, namespace: Hub.serviceNamespace)
+                _ = try await retryOnConflict {
+                    var db = try await serviceImports.get("db")
+                    db.metadata.annotations = [FleetAnnotations.serviceInUseBy: "{not json"]
+                    return try await serviceImports.replace(db)
+                }
+                try await Hub.claim(fleet, cluster: "b", service: "db")
+                try await eventually("b claims db") {
+                    try await Hub.inUseBy(fleet, service: "db") == Hub.inUseJSON("b")
+                }
             }
         }
     }
