@@ -22,7 +22,12 @@ enum Hub {
         try await FleetTestbed.run(members: []) { fleet in
             for cluster in clusters { try await fleet.createNamespace(FleetNamespaces.member(cluster), in: fleet.hub) }
             try await fleet.createNamespace(serviceNamespace, in: fleet.hub)
-            let context = fleet.hubContext(forceDeleteWaitTime: forceDeleteWaitTime)
+            // A retry interval of an hour: every step the tests wait for must be driven by watches
+            // (the reference polls every 2 s / 5 s and would time out here).
+            let context = HubAgentContext(
+                hub: fleet.hub.client, informers: SharedInformers(client: fleet.hub.client, logger: FleetTestbed.quiet),
+                events: EventRecorder(client: fleet.hub.client, component: "hub-net-controller-manager", logger: FleetTestbed.quiet),
+                forceDeleteWaitTime: forceDeleteWaitTime, retryInterval: .seconds(3600), logger: FleetTestbed.quiet)
             try await body(fleet, context)
         }
     }
