@@ -1,10 +1,18 @@
 import KubeRuntime
 
-// The controllers of hub-net-controller-manager, in the order they are started.
+// The controllers of hub-net-controller-manager, in the order they are started. They share one
+// set of hub caches (`HubCaches`), whose indexes map every exchange object to its service.
 
 public enum HubNetControllers {
-    /// Every hub controller, built over `context` (not yet running).
+    /// Every hub controller, built over `context` (not yet running). Call once per context: the
+    /// controllers register their indexes on `context.informers`.
     public static func all(_ context: HubAgentContext) -> [ControllerRunnable] {
-        []
+        let caches = HubCaches(context.informers)
+        return [
+            ControllerRunnable(InternalServiceExportController.make(context, caches: caches)),
+            ControllerRunnable(InternalServiceImportController.make(context, caches: caches)),
+            ControllerRunnable(EndpointSliceExportController.make(context, caches: caches)),
+            ControllerRunnable(MemberClusterController.make(context, caches: caches)),
+        ]
     }
 }

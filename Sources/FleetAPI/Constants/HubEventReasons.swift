@@ -1,0 +1,14 @@
+// Reasons of the Events the hub controllers (hub-net-controller-manager) record on hub objects.
+// The first two are the reference's; the others report what the hub refuses to trust.
+
+public enum HubEventReasons {
+    /// On a hub ServiceImport that is deleted because no cluster exports the service any more.
+    public static let noExportedService = "NoExportedService"
+    /// On a hub ServiceImport whose resolved status (ports, clusters) was written.
+    public static let successfulUpdateStatus = "SuccessfulUpdateStatus"
+    /// Warning on an InternalServiceExport / EndpointSliceExport whose self-reported cluster ID
+    /// differs from the cluster of its `fleet-member-<cluster>` namespace (the namespace wins).
+    public static let clusterIDMismatch = "ClusterIDMismatch"
+    /// Warning on an exchange object outside any `fleet-member-<cluster>` namespace (ignored).
+    public static let notInMemberNamespace = "NotInMemberNamespace"
+}

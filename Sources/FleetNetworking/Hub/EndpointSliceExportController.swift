@@ -1,0 +1,129 @@
+import FleetAPI
+import Foundation
+import KubeClient
+import KubeModel
+import KubeRuntime
+
+// hub/endpointsliceexport (spec §4.4): distributes each EndpointSliceExport as an
+// EndpointSliceImport of the same name and spec into `fleet-member-<importer>` of every cluster
+// claiming its service (`service-in-use-by` on the hub ServiceImport). Beyond the reference, only
+// slices of exporters listed in the ServiceImport's `status.clusters` are distributed (§9.10),
+// and the controller is driven by watches instead of a 5 s poll: ServiceImport changes (claims,
+// resolved clusters) and EndpointSliceImport changes (a deleted copy is recreated, a stray one
+// removed) map to the exports concerned. `endpointsliceexport-cleanup` is held while copies may
+// exist; a deleted export withdraws all its copies.
+
+/// Distributes exported EndpointSlices to the importing clusters.
+public struct EndpointSliceExportController: Reconciler {
+    public static let name = "endpointsliceexport"
+
+    let context: HubAgentContext
+    let caches: HubCaches
+    let memo = WarningMemo()
+
+    public static func make(_ context: HubAgentContext, caches: HubCaches) -> Controller<EndpointSliceExportController> {
+        ControllerBuilder(name: name)
+            .for(EndpointSliceExport.self, in: context.informers)
+            .watches(ServiceImport.self, in: context.informers) { serviceImport in
+                caches.sliceExports.byIndex(HubCaches.byService, value: ObjectKey(serviceImport).description).map { ObjectKey($0) }
+            }
+            .watches(EndpointSliceImport.self, in: context.informers) { copy in
+                let name = copy.metadata.name ?? ""
+                let exports = caches.sliceExports.byIndex(HubCaches.byName, value: name).map { ObjectKey($0) }
+                // A copy whose export is gone (from the cache) is withdrawn under a key of its name.
+                return exports.isEmpty ? [ObjectKey(namespace: "", name: name)] : exports
+            }
+            .logger(context.logger)
+            .build(reconciler: EndpointSliceExportController(context: context, caches: caches))
+    }
+
+    public func reconcile(_ key: ObjectKey) async throws -> ReconcileResult {
+        do {
+            try await distribute(key)
+            return .done
+        } catch let error as KubeClientError where error.isStale {
+            return .requeueWithBackoff
+        }
+    }
+
+    private func distribute(_ key: ObjectKey) async throws {
+        let copies = caches.sliceImports.byIndex(HubCaches.byName, value: key.name)
+        guard var export = caches.sliceExports.get(key) else {
+            // Gone without our finalizer (or a stray copy): withdraw copies no export stands for.
+            if caches.sliceExports.byIndex(HubCaches.byName, value: key.name).isEmpty {
+                for copy in copies { try await withdraw(copy) }
+            }
+            return
+        }
+        if export.metadata.isDeleting {
+            for copy in copies { try await withdraw(copy) }
+            try await release(export)
+            return
+        }
+
+        let importers = await importerNamespaces(of: export)
+        if importers.isEmpty {
+            for copy in copies { try await withdraw(copy) }
+            try await release(export)
+            return
+        }
+        if export.metadata.addFinalizer(FleetFinalizers.endpointSliceExportCleanup) {
+            export = try await exportAPI(export).replace(export)
+        }
+        for copy in copies {
+            let namespace = copy.metadata.namespace ?? ""
+            if importers.contains(namespace) {
+                guard !copy.metadata.isDeleting, copy.spec != export.spec else { continue }
+                var updated = copy
+                updated.spec = export.spec
+                _ = try await context.hub.api(EndpointSliceImport.self, namespace: namespace).replace(updated)
+            } else {
+                try await withdraw(copy)
+            }
+        }
+        let present = Set(copies.map { $0.metadata.namespace ?? "" })
+        for namespace in importers.subtracting(present).sorted() {
+            let copy = EndpointSliceImport(
+                metadata: ObjectMeta(name: export.metadata.name, namespace: namespace), spec: export.spec)
+            _ = try await context.hub.api(EndpointSliceImport.self, namespace: namespace).create(copy)
+        }
+    }
+
+    /// The namespaces of the clusters that should get a copy of `export`: those claiming its
+    /// service, provided its exporter is one of the service's resolved clusters.
+    private func importerNamespaces(of export: EndpointSliceExport) async -> Set<String> {
+        guard
+            let exporter = await context.memberCluster(
+                of: export, reportedClusterID: export.spec.endpointSliceReference.clusterId, memo: memo)
+        else { return [] }
+        let owner = export.spec.ownerServiceReference
+        guard let serviceImport = caches.serviceImports.get(HubCaches.serviceKey(owner.namespace, owner.name)),
+            !serviceImport.metadata.isDeleting,
+            serviceImport.status?.clusterNames.contains(exporter) == true
+        else { return [] }
+        return Set(
+            InternalServiceImportController.inUse(serviceImport).keys.filter {
+                FleetNamespaces.memberCluster(ofNamespace: $0) != nil
+            })
+    }
+
+    private func withdraw(_ copy: EndpointSliceImport) async throws {
+        guard !copy.metadata.isDeleting else { return }
+        do {
+            try await context.hub.api(EndpointSliceImport.self, namespace: copy.metadata.namespace ?? "")
+                .delete(copy.metadata.name ?? "", preconditions: Preconditions(uid: copy.metadata.uid))
+        } catch let error as KubeClientError where error.isNotFound || error.isConflict {}
+    }
+
+    private func release(_ export: EndpointSliceExport) async throws {
+        var updated = export
+        guard updated.metadata.removeFinalizer(FleetFinalizers.endpointSliceExportCleanup) else { return }
+        do {
+            _ = try await exportAPI(export).replace(updated)
+        } catch let error as KubeClientError where error.isNotFound {}
+    }
+
+    private func exportAPI(_ export: EndpointSliceExport) -> ResourceAPI<EndpointSliceExport> {
+        context.hub.api(EndpointSliceExport.self, namespace: export.metadata.namespace ?? "")
+    }
+}

@@ -1,0 +1,70 @@
+import FleetAPI
+import Foundation
+import KubeModel
+
+// How the hub decides which exports of one service are compatible (our answer to the
+// reference's weaknesses §9.1–9.3): the oldest export wins — `exportedSince`, else the
+// InternalServiceExport's creation time, then the cluster name — and an export is compatible
+// with the winner when it exposes the same set of ports, each keyed by (name, protocol with the
+// TCP default, port). Order, appProtocol and targetPort (a per-cluster detail) do not matter.
+// The resolution is a pure function of the current exports, so it is recomputed on every change:
+// a conflicted export becomes valid as soon as the incumbent leaves or the conflict is fixed.
+
+/// One live export of a service, with the cluster its namespace names.
+struct ServiceExportCandidate: Sendable {
+    let export: InternalServiceExport
+    let cluster: String
+
+    var ports: [FleetServicePort] { export.spec?.ports ?? [] }
+
+    /// When the export began: `exportedSince`, else the object's creation.
+    var since: Time {
+        export.spec?.serviceReference.exportedSince ?? export.metadata.creationTimestamp ?? Time(secondsSinceEpoch: 0)
+    }
+}
+
+/// The outcome of resolving a service's exports.
+struct ExportResolution: Sendable {
+    /// The winning export (nil when there is none).
+    let winner: ServiceExportCandidate?
+    /// `namespace/name` keys of the exports compatible with the winner (the winner included).
+    let compatible: Set<String>
+
+    /// The ports of the resolved service.
+    var ports: [FleetServicePort] { winner?.ports ?? [] }
+
+    /// Resolves `candidates` (the live exports of one service).
+    init(_ candidates: [ServiceExportCandidate]) {
+        let winner = candidates.min { lhs, rhs in
+            if lhs.since != rhs.since { return lhs.since < rhs.since }
+            if lhs.cluster != rhs.cluster { return lhs.cluster < rhs.cluster }
+            return (lhs.export.metadata.name ?? "") < (rhs.export.metadata.name ?? "")
+        }
+        self.winner = winner
+        let winningPorts = winner.map { Self.portSet($0.ports) }
+        compatible = Set(
+            candidates.filter { Self.portSet($0.ports) == winningPorts }.map { Self.key($0.export) })
+    }
+
+    func isCompatible(_ export: InternalServiceExport) -> Bool { compatible.contains(Self.key(export)) }
+
+    /// The sorted, distinct clusters of the compatible exports among `candidates`.
+    func clusters(of candidates: [ServiceExportCandidate]) -> [String] {
+        Array(Set(candidates.filter { isCompatible($0.export) }.map(\.cluster))).sorted()
+    }
+
+    static func key(_ export: InternalServiceExport) -> String {
+        "\(export.metadata.namespace ?? "")/\(export.metadata.name ?? "")"
+    }
+
+    /// What makes two port lists compatible.
+    struct PortKey: Hashable {
+        let name: String
+        let `protocol`: String
+        let port: Int32
+    }
+
+    static func portSet(_ ports: [FleetServicePort]) -> Set<PortKey> {
+        Set(ports.map { PortKey(name: $0.name ?? "", protocol: $0.effectiveProtocol, port: $0.port) })
+    }
+}

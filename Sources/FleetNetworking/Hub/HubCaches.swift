@@ -1,0 +1,109 @@
+import FleetAPI
+import Foundation
+import KubeClient
+import KubeModel
+import KubeRuntime
+import Synchronization
+
+// The hub caches the hub controllers share, with their indexes registered once. Every hub
+// controller reads from these stores; the indexes map exchange objects to the service they
+// belong to, so that one event on any of them finds the service to re-resolve.
+
+/// The hub controllers' shared informer stores and indexes.
+public struct HubCaches: Sendable {
+    /// Index of InternalServiceExports, InternalServiceImports and EndpointSliceExports by the
+    /// `<namespace>/<name>` of the service (hub ServiceImport) they refer to.
+    public static let byService = "fleet.service"
+    /// Index of EndpointSliceExports and EndpointSliceImports by `metadata.name` (an
+    /// EndpointSliceImport carries the name of the EndpointSliceExport it copies).
+    public static let byName = "fleet.name"
+
+    public let serviceImports: InformerStore<ServiceImport>
+    public let serviceExports: InformerStore<InternalServiceExport>
+    public let serviceImportClaims: InformerStore<InternalServiceImport>
+    public let sliceExports: InformerStore<EndpointSliceExport>
+    public let sliceImports: InformerStore<EndpointSliceImport>
+    public let memberClusters: InformerStore<MemberCluster>
+
+    /// Asks `informers` for every hub kind (all namespaces) and registers the indexes. Call once
+    /// per `SharedInformers`.
+    public init(_ informers: SharedInformers) {
+        serviceImports = informers.informer(for: ServiceImport.self).store
+        serviceExports = informers.informer(for: InternalServiceExport.self).store
+        serviceImportClaims = informers.informer(for: InternalServiceImport.self).store
+        sliceExports = informers.informer(for: EndpointSliceExport.self).store
+        sliceImports = informers.informer(for: EndpointSliceImport.self).store
+        memberClusters = informers.informer(for: MemberCluster.self).store
+        serviceExports.addIndex(named: Self.byService) { export in
+            export.spec.map { [Self.serviceKey($0.serviceReference.namespace, $0.serviceReference.name).description] } ?? []
+        }
+        serviceImportClaims.addIndex(named: Self.byService) { claim in
+            let reference = claim.spec.serviceImportReference
+            return [Self.serviceKey(reference.namespace, reference.name).description]
+        }
+        sliceExports.addIndex(named: Self.byService) { slice in
+            let owner = slice.spec.ownerServiceReference
+            return [Self.serviceKey(owner.namespace, owner.name).description]
+        }
+        sliceExports.addIndex(named: Self.byName) { [$0.metadata.name ?? ""] }
+        sliceImports.addIndex(named: Self.byName) { [$0.metadata.name ?? ""] }
+    }
+
+    /// The key of the hub ServiceImport of service `namespace/name`.
+    public static func serviceKey(_ namespace: String, _ name: String) -> ObjectKey {
+        ObjectKey(namespace: namespace, name: name)
+    }
+}
+
+/// Remembers which one-off warnings were already recorded, so that a reconcile repeating itself
+/// records (writes) nothing new: one warning per object UID, generation and reason.
+final class WarningMemo: Sendable {
+    private let seen = Mutex<Set<String>>([])
+
+    /// Whether this warning is new (and remembers it).
+    func isNew(_ meta: ObjectMeta, reason: String) -> Bool {
+        let key = "\(meta.uid ?? meta.name ?? "")|\(meta.generation ?? 0)|\(reason)"
+        return seen.withLock { $0.insert(key).inserted }
+    }
+}
+
+extension HubAgentContext {
+    /// Records an event, logging (not failing on) errors: events are advisory.
+    func record<R: Resource>(_ type: EventType, reason: String, message: String, about object: R) async {
+        do {
+            try await events.record(type, reason: reason, message: message, about: object)
+        } catch {
+            logger.warning("recording event \(reason) failed: \(error)")
+        }
+    }
+
+    /// The cluster an exchange object belongs to, from its `fleet-member-<cluster>` namespace.
+    /// Objects elsewhere get a one-off Warning event and nil; a self-reported `reportedClusterID`
+    /// that differs gets a one-off Warning event and is ignored.
+    func memberCluster<R: Resource>(of object: R, reportedClusterID: String?, memo: WarningMemo) async -> String? {
+        let namespace = object.metadata.namespace ?? ""
+        guard let cluster = FleetNamespaces.memberCluster(ofNamespace: namespace) else {
+            if memo.isNew(object.metadata, reason: HubEventReasons.notInMemberNamespace) {
+                await record(
+                    .warning, reason: HubEventReasons.notInMemberNamespace,
+                    message: "\(R.kind) \(namespace)/\(object.metadata.name ?? "") is ignored: it is not in a \(FleetNamespaces.memberPrefix)<cluster> namespace",
+                    about: object)
+            }
+            return nil
+        }
+        if let reportedClusterID, reportedClusterID != cluster,
+            memo.isNew(object.metadata, reason: HubEventReasons.clusterIDMismatch)
+        {
+            await record(
+                .warning, reason: HubEventReasons.clusterIDMismatch,
+                message: "the reported cluster ID \"\(reportedClusterID)\" is ignored: \(R.kind) \(namespace)/\(object.metadata.name ?? "") belongs to cluster \"\(cluster)\" by its namespace",
+                about: object)
+        }
+        return cluster
+    }
+}
+
+extension KubeClientError {
+    /// Whether retrying with fresh caches is the answer (stale write, or racing create).
+    var isStale: Bool { isConflict || isAlreadyExists }
+}

@@ -1,0 +1,169 @@
+import FleetAPI
+import Foundation
+import KubeClient
+import KubeModel
+import KubeRuntime
+
+// hub/internalserviceexport and hub/serviceimport of the reference (spec §4.1, §4.2) as one
+// reconciler keyed by the service (`<namespace>/<name>` of the hub ServiceImport), so that each
+// ServiceImport has a single writer (fixes §9.16, §9.22). Triggered by InternalServiceExport
+// events (mapped to their service through `spec.serviceReference`) and ServiceImport events; no
+// timer is needed for progress. In one pass it:
+//   1. adds `internal-svc-export-cleanup` to new exports;
+//   2. resolves the live exports (`ExportResolution`: oldest wins, port sets compared);
+//   3. writes each live export's `Conflict` condition when it changes;
+//   4. creates the ServiceImport if missing and writes its status {ports, clusters, ClusterSetIP}
+//      when it changes;
+//   5. releases deleting exports once their cluster is out of the status;
+//   6. deletes the ServiceImport when no live export remains (the importer's claim finalizer, if
+//      any, holds it until hub/internalserviceimport withdraws the claim).
+// A cluster is the one named by the export's `fleet-member-<cluster>` namespace; exports
+// elsewhere are ignored.
+
+/// Resolves a service's exports into its hub ServiceImport and the exports' Conflict conditions.
+public struct InternalServiceExportController: Reconciler {
+    public static let name = "internalserviceexport"
+
+    let context: HubAgentContext
+    let caches: HubCaches
+    let memo = WarningMemo()
+
+    public static func make(_ context: HubAgentContext, caches: HubCaches) -> Controller<InternalServiceExportController> {
+        ControllerBuilder(name: name)
+            .for(ServiceImport.self, in: context.informers)
+            .watches(InternalServiceExport.self, in: context.informers) { export in
+                guard let reference = export.spec?.serviceReference else { return [] }
+                return [HubCaches.serviceKey(reference.namespace, reference.name)]
+            }
+            .logger(context.logger)
+            .build(reconciler: InternalServiceExportController(context: context, caches: caches))
+    }
+
+    public func reconcile(_ key: ObjectKey) async throws -> ReconcileResult {
+        do {
+            return try await resolve(key)
+        } catch let error as KubeClientError where error.isStale {
+            return .requeueWithBackoff
+        }
+    }
+
+    private func resolve(_ key: ObjectKey) async throws -> ReconcileResult {
+        let exportAPI = { (namespace: String) in context.hub.api(InternalServiceExport.self, namespace: namespace) }
+        // Exports of this service in member namespaces, with their clusters.
+        var candidates: [ServiceExportCandidate] = []
+        var deleting: [ServiceExportCandidate] = []
+        for export in caches.serviceExports.byIndex(HubCaches.byService, value: key.description) {
+            guard
+                let cluster = await context.memberCluster(
+                    of: export, reportedClusterID: export.spec?.serviceReference.clusterId, memo: memo)
+            else { continue }
+            if export.metadata.isDeleting {
+                if export.metadata.hasFinalizer(FleetFinalizers.internalServiceExportCleanup) {
+                    deleting.append(ServiceExportCandidate(export: export, cluster: cluster))
+                }
+                continue
+            }
+            var current = export
+            if current.metadata.addFinalizer(FleetFinalizers.internalServiceExportCleanup) {
+                current = try await exportAPI(current.metadata.namespace ?? "").replace(current)
+            }
+            candidates.append(ServiceExportCandidate(export: current, cluster: cluster))
+        }
+
+        let resolution = ExportResolution(candidates)
+        let serviceImports = context.hub.api(ServiceImport.self, namespace: key.namespace)
+        var serviceImport = caches.serviceImports.get(key)
+
+        guard !candidates.isEmpty else {
+            // Nobody exports the service: withdraw it.
+            if var existing = serviceImport, !existing.metadata.isDeleting {
+                if !(existing.status?.clusters ?? []).isEmpty {
+                    existing.status = ServiceImportStatus()
+                    existing = try await serviceImports.replaceStatus(existing)
+                }
+                await context.record(
+                    .normal, reason: HubEventReasons.noExportedService,
+                    message: "no cluster exports service \(key) any more; deleting its ServiceImport", about: existing)
+                do {
+                    try await serviceImports.delete(key.name)
+                } catch let error as KubeClientError where error.isNotFound {}
+                serviceImport = nil
+            }
+            for candidate in deleting { try await release(candidate.export) }
+            return .done
+        }
+
+        // Conflict conditions of the live exports.
+        for candidate in candidates {
+            try await writeConflict(candidate.export, compatible: resolution.isCompatible(candidate.export), service: key)
+        }
+
+        // The ServiceImport and its resolved status.
+        if serviceImport == nil {
+            do {
+                serviceImport = try await serviceImports.create(
+                    ServiceImport(metadata: ObjectMeta(name: key.name, namespace: key.namespace)))
+            } catch let error as KubeClientError where error.isAlreadyExists {
+                return .requeueWithBackoff
+            }
+        }
+        guard var current = serviceImport, !current.metadata.isDeleting else {
+            // Still going away (an importer's claim holds it; its status was cleared first): its
+            // deletion event brings us back to create it anew.
+            for candidate in deleting { try await release(candidate.export) }
+            return .done
+        }
+        let clusters = resolution.clusters(of: candidates)
+        var desired = current.status ?? ServiceImportStatus()
+        desired.ports = resolution.ports
+        desired.clusters = clusters.map { ClusterStatus(cluster: $0) }
+        desired.type = ServiceImportStatus.clusterSetIP
+        if current.status != desired {
+            current.status = desired
+            current = try await serviceImports.replaceStatus(current)
+            await context.record(
+                .normal, reason: HubEventReasons.successfulUpdateStatus,
+                message: "service \(key) is exported by \(clusters.joined(separator: ", "))", about: current)
+        }
+
+        // Deleting exports go once their cluster is no longer listed (or listed for another export).
+        let listed = Set(current.status?.clusterNames ?? [])
+        for candidate in deleting {
+            let stillExported = candidates.contains { $0.cluster == candidate.cluster && resolution.isCompatible($0.export) }
+            if !listed.contains(candidate.cluster) || stillExported { try await release(candidate.export) }
+        }
+        return .done
+    }
+
+    /// Sets the export's Conflict condition if it differs.
+    private func writeConflict(_ export: InternalServiceExport, compatible: Bool, service: ObjectKey) async throws {
+        let reference = export.spec?.serviceReference
+        let name = "\(reference?.namespace ?? service.namespace)/\(reference?.name ?? service.name)"
+        let condition = Condition.make(
+            type: ServiceExportConditions.conflict,
+            status: compatible ? ConditionStatus.false : ConditionStatus.true,
+            reason: compatible ? ServiceExportConditions.Reason.noConflictFound : ServiceExportConditions.Reason.conflictFound,
+            message: compatible
+                ? "service \(name) is exported without conflict"
+                : "service \(name) is in conflict with other exported services",
+            observedGeneration: export.metadata.generation, at: context.now())
+        var updated = export
+        var conditions = updated.status?.conditions
+        guard conditions.setEquivalent(condition) else { return }
+        updated.status = InternalServiceExportStatus(conditions: conditions)
+        do {
+            _ = try await context.hub.api(InternalServiceExport.self, namespace: export.metadata.namespace ?? "")
+                .replaceStatus(updated)
+        } catch let error as KubeClientError where error.isNotFound {}
+    }
+
+    /// Removes the cleanup finalizer of a deleting export.
+    private func release(_ export: InternalServiceExport) async throws {
+        var updated = export
+        guard updated.metadata.removeFinalizer(FleetFinalizers.internalServiceExportCleanup) else { return }
+        do {
+            _ = try await context.hub.api(InternalServiceExport.self, namespace: export.metadata.namespace ?? "")
+                .replace(updated)
+        } catch let error as KubeClientError where error.isNotFound {}
+    }
+}
