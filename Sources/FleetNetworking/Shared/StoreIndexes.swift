@@ -24,14 +24,14 @@ final class StoreIndexRegistry: Sendable {
     static let shared = StoreIndexRegistry()
 
     private struct Entry {
-        weak var store: AnyObject?
+        weak var store: (AnyObject & Sendable)?
         var names: Set<String>
     }
 
     private let entries = Mutex<[ObjectIdentifier: Entry]>([:])
 
     /// Records `index` on `store` and runs `register` if it was not recorded before.
-    func claim(store: AnyObject, index: String, register: () -> Void) {
+    func claim(store: AnyObject & Sendable, index: String, register: () -> Void) {
         entries.withLock { entries in
             let id = ObjectIdentifier(store)
             if var entry = entries[id], entry.store === store {

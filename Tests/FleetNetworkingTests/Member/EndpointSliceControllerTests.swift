@@ -58,7 +58,7 @@ import Testing
             let sliceExports = fleet.hub.client.api(EndpointSliceExport.self, namespace: Self.hubNamespace)
 
             _ = try await services.create(makeService("work", "app"))
-            var created: [String: EndpointSlice] = [:]
+            var createdSlices: [String: EndpointSlice] = [:]
             for slice in [
                 Self.slice("app-v4", service: "app", endpoints: Self.v4Endpoints),
                 Self.slice("app-v6", service: "app", addressType: "IPv6", endpoints: [Endpoint(addresses: ["fd00::1"])]),
@@ -66,8 +66,9 @@ import Testing
                 Self.slice("other-1", service: "other", endpoints: [Endpoint(addresses: ["127.11.0.9"])]),
                 Self.slice("unlabelled", service: nil, endpoints: [Endpoint(addresses: ["127.11.0.8"])]),
             ] {
-                created[slice.metadata.name!] = try await slices.create(slice)
+                createdSlices[slice.metadata.name!] = try await slices.create(slice)
             }
+            let created = createdSlices
             let exportedNames = Set([Self.exportName("app-v4"), Self.exportName("app-v6")])
             let exportedNamesNow: @Sendable () async throws -> Set<String> = {
                 Set(try await sliceExports.list().items.compactMap(\.metadata.name))
@@ -164,7 +165,9 @@ import Testing
                 // Deleting the ServiceExport withdraws every slice.
                 _ = try await exports.delete("app")
                 try await eventually("the slices of a deleted export are withdrawn") {
-                    try await exportedNamesNow().isEmpty && getIfPresent(exports, "app") == nil
+                    let names = try await exportedNamesNow()
+                    let export = try await getIfPresent(exports, "app")
+                    return names.isEmpty && export == nil
                 }
             }
         }

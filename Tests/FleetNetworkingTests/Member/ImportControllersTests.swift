@@ -48,14 +48,17 @@ import Testing
                 let importVersion = try await imports.get("app").metadata.resourceVersion
                 let internalVersion = try await internalImports.get(internalName).metadata.resourceVersion
                 try await consistently("nothing is written", for: .seconds(2)) {
-                    try await imports.get("app").metadata.resourceVersion == importVersion
-                        && internalImports.get(internalName).metadata.resourceVersion == internalVersion
+                    let importNow = try await imports.get("app").metadata.resourceVersion
+                    let internalNow = try await internalImports.get(internalName).metadata.resourceVersion
+                    return importNow == importVersion && internalNow == internalVersion
                 }
 
                 // Deleted: the request is withdrawn, then the finalizer released.
                 _ = try await imports.delete("app")
                 try await eventually("the import request is withdrawn") {
-                    try await getIfPresent(internalImports, internalName) == nil && getIfPresent(imports, "app") == nil
+                    let internalImport = try await getIfPresent(internalImports, internalName)
+                    let serviceImport = try await getIfPresent(imports, "app")
+                    return internalImport == nil && serviceImport == nil
                 }
 
                 // A request whose ServiceImport does not exist is removed by the hub side.
@@ -146,10 +149,12 @@ import Testing
                 let serviceVersions = try await resourceVersions(systemServices)
                 let mcsVersions = try await resourceVersions(multiClusterServices)
                 try await consistently("a converged member writes nothing", for: .seconds(3)) {
-                    try await resourceVersions(importedSlices) == sliceVersions
-                        && resourceVersions(sliceImports) == importVersions
-                        && resourceVersions(systemServices) == serviceVersions
-                        && resourceVersions(multiClusterServices) == mcsVersions
+                    let slicesNow = try await resourceVersions(importedSlices)
+                    let importsNow = try await resourceVersions(sliceImports)
+                    let servicesNow = try await resourceVersions(systemServices)
+                    let mcsNow = try await resourceVersions(multiClusterServices)
+                    return slicesNow == sliceVersions && importsNow == importVersions && servicesNow == serviceVersions
+                        && mcsNow == mcsVersions
                 }
 
                 // The hub updates the import: the slice follows; the latency is observed again.
@@ -173,7 +178,9 @@ import Testing
                 // The hub withdraws the import: the slice is removed and the finalizer released.
                 _ = try await sliceImports.delete(name)
                 try await eventually("the slice and the import are gone") {
-                    try await getIfPresent(importedSlices, name) == nil && getIfPresent(sliceImports, name) == nil
+                    let slice = try await getIfPresent(importedSlices, name)
+                    let sliceImport = try await getIfPresent(sliceImports, name)
+                    return slice == nil && sliceImport == nil
                 }
             }
         }

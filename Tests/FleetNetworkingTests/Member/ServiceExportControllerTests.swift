@@ -83,14 +83,17 @@ import Testing
                 let exportVersion = try await exports.get("app").metadata.resourceVersion
                 let internalVersion = try await internalExports.get(internalName).metadata.resourceVersion
                 try await consistently("nothing is written", for: .seconds(3)) {
-                    try await exports.get("app").metadata.resourceVersion == exportVersion
-                        && internalExports.get(internalName).metadata.resourceVersion == internalVersion
+                    let exportNow = try await exports.get("app").metadata.resourceVersion
+                    let internalNow = try await internalExports.get(internalName).metadata.resourceVersion
+                    return exportNow == exportVersion && internalNow == internalVersion
                 }
 
                 // Deleting the ServiceExport withdraws the export and lets it go.
                 _ = try await exports.delete("app")
                 try await eventually("the export is withdrawn and the ServiceExport deleted") {
-                    try await getIfPresent(internalExports, internalName) == nil && getIfPresent(exports, "app") == nil
+                    let internalExport = try await getIfPresent(internalExports, internalName)
+                    let export = try await getIfPresent(exports, "app")
+                    return internalExport == nil && export == nil
                 }
             }
         }
@@ -140,9 +143,10 @@ import Testing
                     service.spec = ServiceSpec(type: "ExternalName", externalName: "example.com")
                 }
                 try await eventually("the ineligible service is withdrawn") {
-                    let valid = try await exports.get("external").status?.conditions.condition(ServiceExportConditions.valid)
-                    return try await getIfPresent(internalExports, "work-external") == nil && valid?.reason == "ServiceIneligible"
-                        && exports.get("external").metadata.finalizers == nil
+                    let export = try await exports.get("external")
+                    let valid = export.status?.conditions.condition(ServiceExportConditions.valid)
+                    let internalExport = try await getIfPresent(internalExports, "work-external")
+                    return internalExport == nil && valid?.reason == "ServiceIneligible" && export.metadata.finalizers == nil
                 }
             }
         }
