@@ -59,7 +59,7 @@ func getIfPresent<K: Resource>(_ api: ResourceAPI<K>, _ name: String) async thro
 
 /// A ClusterIP Service `namespace/name` with one TCP port 80 → 8080 named `http`.
 func makeService(
-    _ namespace: String, _ name: String, type: String? = nil, clusterIP: String? = "10.101.0.10",
+    _ namespace: String, _ name: String, type: String? = nil, clusterIP: String? = nil,
     annotations: [String: String]? = nil, ports: [ServicePort] = [ServicePort(name: "http", protocol: "TCP", port: 80, targetPort: .int(8080))]
 ) -> Service {
     Service(

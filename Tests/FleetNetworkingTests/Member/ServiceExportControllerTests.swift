@@ -199,7 +199,16 @@ import Testing
                 try await eventually("isInternalLoadBalancer is false") {
                     try await internalExports.get("work-app").spec?.isInternalLoadBalancer == false
                 }
-                try await update(services, "app") { $0.spec?.type = "ClusterIP" }
+                try await update(services, "app") { service in
+                    var spec = service.spec ?? ServiceSpec()
+                    spec.type = "ClusterIP"
+                    spec.ports = spec.ports?.map { port in
+                        var port = port
+                        port.nodePort = nil
+                        return port
+                    }
+                    service.spec = spec
+                }
                 try await eventually("type and isInternalLoadBalancer are cleared") {
                     let spec = try await internalExports.get("work-app").spec
                     return spec?.type == "ClusterIP" && spec?.isInternalLoadBalancer == nil
