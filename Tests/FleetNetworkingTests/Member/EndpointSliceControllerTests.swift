@@ -112,6 +112,18 @@ import Testing
                     #expect(now.metadata.annotations == nil)
                 }
 
+                // Converged: neither the exports nor the member's objects are written any more.
+                try await Task.sleep(for: .milliseconds(500))
+                let exportVersions = try await resourceVersions(sliceExports)
+                let sliceVersions = try await resourceVersions(slices)
+                let serviceExportVersions = try await resourceVersions(exports)
+                try await consistently("a converged member writes nothing", for: .seconds(2)) {
+                    let exportsNow = try await resourceVersions(sliceExports)
+                    let slicesNow = try await resourceVersions(slices)
+                    let serviceExportsNow = try await resourceVersions(exports)
+                    return exportsNow == exportVersions && slicesNow == sliceVersions && serviceExportsNow == serviceExportVersions
+                }
+
                 // An endpoint change follows.
                 try await update(slices, "app-v4") { $0.endpoints.append(Endpoint(addresses: ["127.11.0.4"])) }
                 try await eventually("the new endpoint is exported") {

@@ -1,5 +1,5 @@
 import FleetAPI
-import FleetNetworking
+@testable import FleetNetworking
 import Foundation
 import KubeClient
 import KubeModel
@@ -100,7 +100,7 @@ import Testing
                 ExportedEndpoint(addresses: ["127.12.0.2"], conditions: EndpointConditions(ready: false, serving: true, terminating: true)),
             ]
 
-            try await fleet.runningMemberNet { _ in
+            try await fleet.runningMemberNet { context in
                 // The hub hands out the slice before the MultiClusterService exists.
                 _ = try await sliceImports.create(Self.sliceImport(name, endpoints: endpoints, generation: 1))
                 try await consistently("nothing is imported without a MultiClusterService", for: .seconds(1)) {
@@ -116,6 +116,15 @@ import Testing
                 try await consistently("nothing is imported without the derived Service", for: .seconds(1)) {
                     try await importedSlices.list().items.isEmpty
                 }
+                // Waiting for them is not a timed retry (the reference polls every 2 s): the
+                // reconcile is done, and the MultiClusterService and Service watches bring it back.
+                let reconciler = EndpointSliceImportReconciler(
+                    context: context,
+                    sliceImports: context.hubInformers.informer(for: EndpointSliceImport.self, namespace: Self.hubNamespace).store,
+                    multiClusterServices: context.memberInformers.informer(for: MultiClusterService.self).store,
+                    services: context.memberInformers.informer(for: Service.self, namespace: FleetNamespaces.fleetSystem).store,
+                    importedSlices: context.memberInformers.informer(for: EndpointSlice.self, namespace: FleetNamespaces.fleetSystem).store)
+                #expect(try await reconciler.reconcile(ObjectKey(namespace: Self.hubNamespace, name: name)) == .done)
                 // The derived Service appears: the slice is imported from that event (no timer).
                 _ = try await systemServices.create(
                     Service(
