@@ -184,6 +184,20 @@ import Testing
                     try await getIfPresent(importedSlices, name)?.endpoints.count == 3
                 }
 
+                // The MultiClusterService goes: its slices would only be stale, so they go too;
+                // it comes back: so do they.
+                _ = try await multiClusterServices.delete("web")
+                try await eventually("the slice of a removed MultiClusterService is removed") {
+                    try await getIfPresent(importedSlices, name) == nil
+                }
+                _ = try await multiClusterServices.create(
+                    MultiClusterService(
+                        metadata: ObjectMeta(
+                            name: "web", namespace: "work",
+                            labels: [FleetLabels.serviceImport: "app", FleetLabels.derivedService: derivedName]),
+                        spec: MultiClusterServiceSpec(serviceImport: LocalObjectName(name: "app"))))
+                try await eventually("the slice is imported again") { try await getIfPresent(importedSlices, name) != nil }
+
                 // The hub withdraws the import: the slice is removed and the finalizer released.
                 _ = try await sliceImports.delete(name)
                 try await eventually("the slice and the import are gone") {

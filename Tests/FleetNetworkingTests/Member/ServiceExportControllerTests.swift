@@ -53,6 +53,12 @@ import Testing
                 #expect(internalExport.spec == expected)
                 #expect(internalExport.spec?.serviceReference.namespacedName == "work/app")
 
+                // Deleted on the hub: uploaded again from the delete event, with the same stamp.
+                _ = try await internalExports.delete(internalName)
+                try await eventually("the export is uploaded again") {
+                    try await getIfPresent(internalExports, internalName)?.spec == expected
+                }
+
                 // The hub resolves: no conflict, then a conflict; each is copied back.
                 try await resolveConflict(fleet, "work", "app", conflicted: false)
                 try await eventually("NoConflictFound is reported back") {
