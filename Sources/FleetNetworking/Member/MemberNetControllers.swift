@@ -5,14 +5,26 @@ import KubeRuntime
 // member's hub namespace). Both halves may watch both clusters.
 
 public enum MemberNetControllers {
-    /// Controllers of the member-side manager (lease `2bf2b407.member.networking.fleet.azure.com`).
+    /// Controllers of the member-side manager (lease `2bf2b407.member.networking.fleet.azure.com`):
+    /// member/serviceexport, member/endpointslice, member/serviceimport.
     public static func memberSide(_ context: MemberAgentContext) -> [ControllerRunnable] {
-        []
+        [
+            ServiceExportReconciler.make(context),
+            EndpointSliceReconciler.make(context),
+            ServiceImportReconciler.make(context),
+        ]
     }
 
     /// Controllers of the hub-side manager (lease `2bf2b407.hub.networking.fleet.azure.com`,
-    /// kept in the member cluster), except the membership controller.
+    /// kept in the member cluster), except the membership controller:
+    /// member/endpointsliceexport, member/internalserviceexport, member/internalserviceimport,
+    /// member/endpointsliceimport.
     public static func hubSide(_ context: MemberAgentContext) -> [ControllerRunnable] {
-        []
+        [
+            EndpointSliceExportReconciler.make(context),
+            InternalServiceExportReconciler.make(context),
+            InternalServiceImportReconciler.make(context),
+            EndpointSliceImportReconciler.make(context),
+        ]
     }
 }

@@ -27,6 +27,18 @@ public enum DerivedNames {
         derived(namespace: namespace, name: name, maxLength: labelLength, requireLetterStart: true)
     }
 
+    /// The name of the hub EndpointSliceExport of member EndpointSlice `namespace/name` exported
+    /// by `cluster`: `<cluster>-<namespace>-<name>` cut to fit a DNS-1123 subdomain, then `-` and
+    /// the hash of `<cluster>/<namespace>/<name>`. Deterministic, so the member EndpointSlice
+    /// needs no annotation to remember it (the reference's random `fleet-unique-name`, §9.26).
+    public static func endpointSliceExportName(cluster: String, namespace: String, name: String) -> String {
+        let hash = hexHash("\(cluster)/\(namespace)/\(name)")
+        var prefix = String("\(cluster)-\(namespace)-\(name)".lowercased().prefix(253 - hash.count - 1))
+        // Whatever the cut leaves at the end must let `-<hash>` follow (labels end alphanumeric).
+        while let last = prefix.last, last == "-" || last == "." { prefix.removeLast() }
+        return prefix.isEmpty ? hash : "\(prefix)-\(hash)"
+    }
+
     static func derived(namespace: String, name: String, maxLength: Int, requireLetterStart: Bool) -> String {
         let plain = "\(namespace)-\(name)"
         let startsWell = !requireLetterStart || plain.first.map { $0.isASCII && $0.isLetter } == true

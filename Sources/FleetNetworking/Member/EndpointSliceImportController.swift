@@ -1,0 +1,164 @@
+import FleetAPI
+import Foundation
+import KubeClient
+import KubeModel
+import KubeRuntime
+import Logging
+
+// member/endpointsliceimport (reference controllers §2.7), hub side: turns each
+// EndpointSliceImport in the member's hub namespace into an EndpointSlice `fleet-system/<name>` of
+// the derived Service of the MultiClusterService importing that service, guarded by the
+// `endpointsliceimport-cleanup` finalizer on the EndpointSliceImport.
+//
+// Differences from the reference:
+// - Member MultiClusterServices and fleet-system Services are watched too (one process holds both
+//   caches), so an EndpointSliceImport that arrives before its MultiClusterService or derived
+//   Service is imported as soon as they appear, with no 2-second polling (§9.19).
+// - Endpoints keep their ready/serving/terminating conditions; the address type is copied.
+// - Imported EndpointSlices are watched as well: one edited or deleted by someone else is
+//   repaired, one whose import has become impossible (its MultiClusterService or derived
+//   Service is gone) is removed, and one left behind by an EndpointSliceImport that disappeared
+//   without its finalizer (e.g. stripped by the hub) is deleted.
+// - The import latency is observed once per source generation (annotation
+//   `last-observed-generation` on the EndpointSliceImport, written first, as the reference does).
+
+struct EndpointSliceImportReconciler: Reconciler {
+    let context: MemberAgentContext
+    let sliceImports: InformerStore<EndpointSliceImport>
+    let multiClusterServices: InformerStore<MultiClusterService>
+    let services: InformerStore<Service>
+    let importedSlices: InformerStore<EndpointSlice>
+
+    static let name = "member-endpointsliceimport"
+
+    static func make(_ context: MemberAgentContext) -> ControllerRunnable {
+        let hubNamespace = context.hubNamespace
+        let fleetSystem = context.fleetSystemNamespace
+        let sliceImports = MemberIndexes.endpointSliceImports(
+            context.hubInformers.informer(for: EndpointSliceImport.self, namespace: hubNamespace).store)
+        let multiClusterServices = MemberIndexes.multiClusterServices(
+            context.memberInformers.informer(for: MultiClusterService.self).store)
+        let reconciler = EndpointSliceImportReconciler(
+            context: context, sliceImports: sliceImports, multiClusterServices: multiClusterServices,
+            services: context.memberInformers.informer(for: Service.self, namespace: fleetSystem).store,
+            importedSlices: context.memberInformers.informer(for: EndpointSlice.self, namespace: fleetSystem).store)
+        /// The EndpointSliceImports of the service a MultiClusterService imports.
+        let importsOf: @Sendable (MultiClusterService) -> [ObjectKey] = { service in
+            guard let name = service.spec.serviceImport?.name else { return [] }
+            return sliceImports.byIndex(MemberIndexes.importsByService, value: "\(service.metadata.namespace ?? "")/\(name)")
+                .map { ObjectKey($0) }
+        }
+        let controller = ControllerBuilder(name: name)
+            .for(EndpointSliceImport.self, in: context.hubInformers, namespace: hubNamespace)
+            .watches(MultiClusterService.self, in: context.memberInformers, map: importsOf)
+            .watches(Service.self, in: context.memberInformers, namespace: fleetSystem) { service in
+                multiClusterServices.byIndex(MemberIndexes.multiClusterServicesByDerivedService, value: service.metadata.name ?? "")
+                    .flatMap(importsOf)
+            }
+            .watches(EndpointSlice.self, in: context.memberInformers, namespace: fleetSystem) { slice in
+                guard slice.metadata.labels?[FleetLabels.endpointSliceManagedBy] == FleetLabels.endpointSliceImportManager else {
+                    return []
+                }
+                return [ObjectKey(namespace: hubNamespace, name: slice.metadata.name ?? "")]
+            }
+            .logger(context.logger)
+            .build(reconciler: reconciler)
+        return ControllerRunnable(controller)
+    }
+
+    private var sliceAPI: ResourceAPI<EndpointSlice> {
+        context.member.api(EndpointSlice.self, namespace: context.fleetSystemNamespace)
+    }
+    private var sliceImportAPI: ResourceAPI<EndpointSliceImport> {
+        context.hub.api(EndpointSliceImport.self, namespace: context.hubNamespace)
+    }
+
+    func reconcile(_ key: ObjectKey) async throws -> ReconcileResult {
+        guard var sliceImport = sliceImports.get(key) else {
+            try await removeImportedSlice(named: key.name)
+            return .done
+        }
+        if sliceImport.metadata.isDeleting {
+            guard sliceImport.metadata.hasFinalizer(FleetFinalizers.endpointSliceImportCleanup) else { return .done }
+            try await sliceAPI.deleteIgnoringNotFound(key.name)
+            sliceImport.metadata.removeFinalizer(FleetFinalizers.endpointSliceImportCleanup)
+            _ = try await sliceImportAPI.replace(sliceImport)
+            return .done
+        }
+
+        guard let derivedService = derivedService(of: sliceImport.spec.ownerServiceReference) else {
+            // Nothing to import into (yet): MultiClusterService or derived Service events bring
+            // this key back; a slice imported earlier would only carry stale endpoints.
+            try await removeImportedSlice(named: key.name)
+            return .done
+        }
+
+        if !sliceImport.metadata.hasFinalizer(FleetFinalizers.endpointSliceImportCleanup) {
+            sliceImport.metadata.addFinalizer(FleetFinalizers.endpointSliceImportCleanup)
+            sliceImport = try await sliceImportAPI.replace(sliceImport)
+        }
+
+        let spec = sliceImport.spec
+        let labels = [
+            FleetLabels.serviceName: derivedService,
+            FleetLabels.endpointSliceManagedBy: FleetLabels.endpointSliceImportManager,
+        ]
+        let endpoints = spec.endpoints.map { Endpoint(addresses: $0.addresses, conditions: $0.conditions) }
+        if var existing = importedSlices.get(namespace: context.fleetSystemNamespace, name: key.name) {
+            if existing.addressType != spec.addressType {
+                // The address type of an EndpointSlice is immutable: replace the slice (its
+                // deletion event brings this key back).
+                try await sliceAPI.deleteIgnoringNotFound(key.name, uid: existing.metadata.uid)
+                return .done
+            }
+            if existing.metadata.labels != labels || existing.endpoints != endpoints || existing.ports != spec.ports {
+                existing.metadata.labels = labels
+                existing.endpoints = endpoints
+                existing.ports = spec.ports
+                _ = try await sliceAPI.replace(existing)
+            }
+        } else {
+            _ = try await sliceAPI.create(
+                EndpointSlice(
+                    metadata: ObjectMeta(name: key.name, namespace: context.fleetSystemNamespace, labels: labels),
+                    addressType: spec.addressType, endpoints: endpoints, ports: spec.ports))
+        }
+
+        // Import latency, once per generation of the source EndpointSlice.
+        let reference = spec.endpointSliceReference
+        let observed = sliceImport.metadata.annotations?[FleetAnnotations.lastObservedGeneration]
+        if observed != String(reference.generation) {
+            sliceImport.metadata.annotations = (sliceImport.metadata.annotations ?? [:]).merging(
+                [FleetAnnotations.lastObservedGeneration: String(reference.generation)]) { $1 }
+            _ = try await sliceImportAPI.replace(sliceImport)
+            if let since = reference.exportedSince {
+                context.latency.observeEndpointSliceImport(
+                    originCluster: reference.clusterId, destinationCluster: context.clusterID, isFirstImport: observed == nil,
+                    milliseconds: LatencyMetrics.milliseconds(from: since.date, to: context.now()))
+            }
+        }
+        return .done
+    }
+
+    /// The name of the derived Service (in fleet-system) of the MultiClusterService importing
+    /// `service`, when that Service exists and is not being deleted.
+    private func derivedService(of service: OwnerServiceReference) -> String? {
+        let candidates = multiClusterServices.byIndex(MemberIndexes.multiClusterServicesByImport, value: service.namespacedName)
+        guard
+            let name = candidates.lazy.filter({ !$0.metadata.isDeleting })
+                .compactMap({ $0.metadata.labels?[FleetLabels.derivedService] }).first,
+            NameValidation.isDNS1123Label(name), name.first.map({ $0.isASCII && $0.isLetter }) == true,
+            let derived = services.get(namespace: context.fleetSystemNamespace, name: name), !derived.metadata.isDeleting
+        else { return nil }
+        return name
+    }
+
+    /// Deletes `fleet-system/<name>` if it is a slice this controller imported.
+    private func removeImportedSlice(named name: String) async throws {
+        guard let slice = importedSlices.get(namespace: context.fleetSystemNamespace, name: name),
+            slice.metadata.labels?[FleetLabels.endpointSliceManagedBy] == FleetLabels.endpointSliceImportManager,
+            !slice.metadata.isDeleting
+        else { return }
+        try await sliceAPI.deleteIgnoringNotFound(name, uid: slice.metadata.uid)
+    }
+}

@@ -1,0 +1,93 @@
+import FleetAPI
+import Foundation
+import KubeClient
+import KubeModel
+import KubeRuntime
+import Logging
+
+// member/internalserviceexport (reference controllers §2.4), hub side: reports the hub's conflict
+// resolution back to the member and removes dangling exports.
+//
+// - The InternalServiceExport's `Conflict` condition is copied to the ServiceExport (observed
+//   generation = the ServiceExport's) only when it differs in type, status, reason, message or
+//   observed generation (the reference rewrites it on most reconciles, §9.17).
+// - An InternalServiceExport whose ServiceExport is gone is deleted; ServiceExport events map to
+//   their InternalServiceExport, so this happens on the deletion event.
+// - The export latency (`exportedSince` → now) is observed once per exported resourceVersion of
+//   the Service, recorded in the annotation `last-observed-resource-version` on the hub object
+//   (written before observing, as the reference does).
+
+struct InternalServiceExportReconciler: Reconciler {
+    let context: MemberAgentContext
+    let internalExports: InformerStore<InternalServiceExport>
+    let exports: InformerStore<ServiceExport>
+
+    static let name = "member-internalserviceexport"
+
+    static func make(_ context: MemberAgentContext) -> ControllerRunnable {
+        let reconciler = InternalServiceExportReconciler(
+            context: context,
+            internalExports: context.hubInformers.informer(for: InternalServiceExport.self, namespace: context.hubNamespace).store,
+            exports: context.memberInformers.informer(for: ServiceExport.self).store)
+        let hubNamespace = context.hubNamespace
+        let controller = ControllerBuilder(name: name)
+            .for(InternalServiceExport.self, in: context.hubInformers, namespace: hubNamespace)
+            .watches(ServiceExport.self, in: context.memberInformers) { export in
+                [
+                    ObjectKey(
+                        namespace: hubNamespace,
+                        name: DerivedNames.hubObjectName(namespace: export.metadata.namespace ?? "", name: export.metadata.name ?? ""))
+                ]
+            }
+            .logger(context.logger)
+            .build(reconciler: reconciler)
+        return ControllerRunnable(controller)
+    }
+
+    func reconcile(_ key: ObjectKey) async throws -> ReconcileResult {
+        guard let internalExport = internalExports.get(key), !internalExport.metadata.isDeleting,
+            let reference = internalExport.spec?.serviceReference
+        else { return .done }
+        let internalExportAPI = context.hub.api(InternalServiceExport.self, namespace: context.hubNamespace)
+
+        guard let export = exports.get(namespace: reference.namespace, name: reference.name) else {
+            context.logger.info("deleting \(key): its ServiceExport \(reference.namespacedName) is gone")
+            try await internalExportAPI.deleteIgnoringNotFound(key.name, uid: internalExport.metadata.uid)
+            return .done
+        }
+
+        guard var conflict = internalExport.status?.conditions?.condition(ofType: ServiceExportConditions.conflict) else {
+            return .done
+        }
+        conflict.observedGeneration = export.metadata.generation
+        var conditions = export.status?.conditions
+        if conditions.setEquivalent(conflict) {
+            var updated = export
+            updated.status = ServiceExportStatus(conditions: conditions)
+            updated = try await context.member.api(ServiceExport.self).replaceStatus(updated)
+            let isConflict = conflict.status == ConditionStatus.true
+            do {
+                try await context.memberEvents.record(
+                    isConflict ? .warning : .normal,
+                    reason: isConflict ? MemberEventReasons.conflictFound : MemberEventReasons.noConflictFound,
+                    message: conflict.message, about: updated)
+            } catch {
+                context.logger.warning("recording the conflict event of \(reference.namespacedName) failed: \(error)")
+            }
+        }
+
+        // Export latency, once per exported version of the Service.
+        if internalExport.metadata.annotations?[FleetAnnotations.lastObservedResourceVersion] != reference.resourceVersion {
+            var annotated = internalExport
+            annotated.metadata.annotations = (annotated.metadata.annotations ?? [:]).merging(
+                [FleetAnnotations.lastObservedResourceVersion: reference.resourceVersion]) { $1 }
+            _ = try await internalExportAPI.replace(annotated)
+            if let since = reference.exportedSince {
+                context.latency.observeServiceExport(
+                    originCluster: context.clusterID,
+                    milliseconds: LatencyMetrics.milliseconds(from: since.date, to: context.now()))
+            }
+        }
+        return .done
+    }
+}

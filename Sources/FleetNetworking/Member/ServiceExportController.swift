@@ -1,0 +1,228 @@
+import FleetAPI
+import Foundation
+import KubeClient
+import KubeModel
+import KubeRuntime
+import Logging
+
+// member/serviceexport (reference controllers §2.1): validates a ServiceExport against its Service
+// and uploads the export as an InternalServiceExport `<hub namespace>/<derived name>` on the hub.
+//
+// Differences from the reference: no Azure public-IP lookups (there is no Azure here), but
+// `type` and `isInternalLoadBalancer` are set and cleared with the Service (§9.5); the
+// InternalServiceExport is also watched, so one deleted on the hub is recreated at once; events
+// are recorded when a condition changes rather than on every reconcile; a reconcile that changes
+// nothing writes nothing (the latency stamp is rewritten only when the Service's
+// resourceVersion changes).
+
+struct ServiceExportReconciler: Reconciler {
+    let context: MemberAgentContext
+    let exports: InformerStore<ServiceExport>
+    let services: InformerStore<Service>
+    let internalExports: InformerStore<InternalServiceExport>
+
+    static let name = "member-serviceexport"
+
+    static func make(_ context: MemberAgentContext) -> ControllerRunnable {
+        let reconciler = ServiceExportReconciler(
+            context: context,
+            exports: context.memberInformers.informer(for: ServiceExport.self).store,
+            services: context.memberInformers.informer(for: Service.self).store,
+            internalExports: context.hubInformers.informer(for: InternalServiceExport.self, namespace: context.hubNamespace).store)
+        let controller = ControllerBuilder(name: name)
+            .for(ServiceExport.self, in: context.memberInformers)
+            .watches(Service.self, in: context.memberInformers) { [ObjectKey($0)] }
+            .watches(InternalServiceExport.self, in: context.hubInformers, namespace: context.hubNamespace) { internalExport in
+                guard let reference = internalExport.spec?.serviceReference else { return [] }
+                return [ObjectKey(namespace: reference.namespace, name: reference.name)]
+            }
+            .logger(context.logger)
+            .build(reconciler: reconciler)
+        return ControllerRunnable(controller)
+    }
+
+    private var exportAPI: ResourceAPI<ServiceExport> { context.member.api(ServiceExport.self) }
+    private var internalExportAPI: ResourceAPI<InternalServiceExport> {
+        context.hub.api(InternalServiceExport.self, namespace: context.hubNamespace)
+    }
+
+    func reconcile(_ key: ObjectKey) async throws -> ReconcileResult {
+        guard var export = exports.get(key) else { return .done }
+        let internalName = DerivedNames.hubObjectName(namespace: key.namespace, name: key.name)
+        let now = context.now()
+
+        if export.metadata.isDeleting {
+            _ = try await unexport(export, internalName: internalName)
+            return .done
+        }
+
+        guard let service = services.get(key), !service.metadata.isDeleting else {
+            export = try await unexport(export, internalName: internalName)
+            try await setValid(
+                export, status: ConditionStatus.false, reason: ServiceExportConditions.Reason.serviceNotFound,
+                message: "service \(key) is not found", now: now,
+                event: (.warning, MemberEventReasons.serviceNotFound, "service \(key) is not found"))
+            return .done
+        }
+
+        if service.spec?.type == "ExternalName" || service.spec?.clusterIP == "None" {
+            export = try await unexport(export, internalName: internalName)
+            try await setValid(
+                export, status: ConditionStatus.false, reason: ServiceExportConditions.Reason.serviceIneligible,
+                message: "service \(key) is not eligible for export", now: now,
+                event: (.warning, MemberEventReasons.serviceNotEligible, "service \(key) is not eligible for export"))
+            return .done
+        }
+
+        let weight: Int64
+        do {
+            weight = try ExportWeight.parse(export.metadata.annotations)
+        } catch {
+            // The current export (if any) stays: an invalid annotation must not cut traffic.
+            let message = "serviceExport \(key) has an invalid weight annotation, err = \(error.description)"
+            try await setValid(
+                export, status: ConditionStatus.false, reason: ServiceExportConditions.Reason.invalidWeightAnnotation,
+                message: message, now: now, event: (.warning, MemberEventReasons.invalidWeightAnnotation, message))
+            return .done
+        }
+
+        if weight == 0 {
+            export = try await unexport(export, internalName: internalName)
+            try await setValid(
+                export, status: ConditionStatus.true, reason: ServiceExportConditions.Reason.serviceIsValid,
+                message: "exported service \(key) with 0 weight", now: now,
+                event: (.normal, MemberEventReasons.zeroWeight, "service \(key) is unexported as its weight is 0"))
+            return .done
+        }
+
+        // The finalizer (before any hub write) and the latency stamp, in one write.
+        let prepared = try await prepareForExport(export, service: service, now: now)
+        export = prepared.export
+        let stamp = prepared.stamp
+
+        export = try await markValid(export, key: key, now: now)
+
+        // The hub object.
+        let desired = InternalServiceExportSpec(
+            ports: (service.spec?.ports ?? []).map(FleetServicePort.init),
+            serviceReference: ExportedObjectReference(
+                clusterId: context.clusterID, apiVersion: Service.apiVersion, kind: Service.kind,
+                namespace: key.namespace, name: key.name, resourceVersion: service.metadata.resourceVersion ?? "",
+                generation: service.metadata.generation ?? 0, uid: service.metadata.uid ?? "", exportedSince: stamp),
+            type: service.spec?.type ?? "ClusterIP",
+            isInternalLoadBalancer: service.spec?.type == "LoadBalancer"
+                ? service.metadata.annotations?[FleetAnnotations.azureLoadBalancerInternal] == "true" : nil,
+            weight: weight)
+        guard var existing = internalExports.get(namespace: context.hubNamespace, name: internalName) else {
+            _ = try await internalExportAPI.create(
+                InternalServiceExport(metadata: ObjectMeta(name: internalName, namespace: context.hubNamespace), spec: desired))
+            return .done
+        }
+        if existing.metadata.isDeleting {
+            // Its deletion event brings this key back.
+            return .done
+        }
+        if let uid = existing.spec?.serviceReference.uid, uid != desired.serviceReference.uid {
+            // Exported from another incarnation of the Service: withdraw it, then export again
+            // (the deletion event of the old object brings this key back).
+            context.logger.info("re-exporting \(key): the hub export belongs to service UID \(uid)")
+            try await internalExportAPI.deleteIgnoringNotFound(internalName, uid: existing.metadata.uid)
+            return .requeueWithBackoff
+        }
+        if existing.spec != desired {
+            existing.spec = desired
+            _ = try await internalExportAPI.replace(existing)
+        }
+        return .done
+    }
+
+    /// Withdraws the export (hub object, then finalizer); returns the ServiceExport as written.
+    private func unexport(_ export: ServiceExport, internalName: String) async throws -> ServiceExport {
+        guard export.metadata.hasFinalizer(FleetFinalizers.serviceExportCleanup) else { return export }
+        try await internalExportAPI.deleteIgnoringNotFound(internalName)
+        var updated = export
+        updated.metadata.removeFinalizer(FleetFinalizers.serviceExportCleanup)
+        return try await exportAPI.replace(updated)
+    }
+
+    /// Adds the finalizer and refreshes the latency stamp (annotations `last-seen-resource-version`
+    /// and `last-seen-timestamp`) when the Service changed; returns the export and the stamp.
+    private func prepareForExport(
+        _ export: ServiceExport, service: Service, now: Date
+    ) async throws -> (export: ServiceExport, stamp: Time) {
+        var updated = export
+        let resourceVersion = service.metadata.resourceVersion ?? ""
+        let annotations = export.metadata.annotations ?? [:]
+        var stamp = Time(now)
+        if annotations[FleetAnnotations.lastSeenResourceVersion] == resourceVersion,
+            let seen = annotations[FleetAnnotations.lastSeenTimestamp].flatMap(Time.init(rfc3339:)), seen.date <= now
+        {
+            stamp = seen
+        } else {
+            updated.metadata.annotations = annotations.merging([
+                FleetAnnotations.lastSeenResourceVersion: resourceVersion,
+                FleetAnnotations.lastSeenTimestamp: stamp.rfc3339,
+            ]) { $1 }
+        }
+        updated.metadata.addFinalizer(FleetFinalizers.serviceExportCleanup)
+        guard updated.metadata != export.metadata else { return (export, stamp) }
+        return (try await exportAPI.replace(updated), stamp)
+    }
+
+    /// `Valid=True`, and `Conflict=Unknown` until the hub reports.
+    private func markValid(_ export: ServiceExport, key: ObjectKey, now: Date) async throws -> ServiceExport {
+        var conditions = export.status?.conditions
+        let validChanged = conditions.setEquivalent(
+            .make(
+                type: ServiceExportConditions.valid, status: ConditionStatus.true,
+                reason: ServiceExportConditions.Reason.serviceIsValid, message: "service \(key) is valid for export",
+                observedGeneration: export.metadata.generation, at: now))
+        var conflictAdded = false
+        if conditions?.condition(ofType: ServiceExportConditions.conflict) == nil {
+            conflictAdded = conditions.setEquivalent(
+                .make(
+                    type: ServiceExportConditions.conflict, status: ConditionStatus.unknown,
+                    reason: ServiceExportConditions.Reason.pendingConflictResolution,
+                    message: "service \(key) is pending export conflict resolution",
+                    observedGeneration: export.metadata.generation, at: now))
+        }
+        guard validChanged || conflictAdded else { return export }
+        var updated = export
+        updated.status = ServiceExportStatus(conditions: conditions)
+        updated = try await exportAPI.replaceStatus(updated)
+        if validChanged {
+            await record(.normal, MemberEventReasons.validServiceExport, "service \(key) is valid for export", about: updated)
+        }
+        if conflictAdded {
+            await record(
+                .normal, MemberEventReasons.pendingConflictResolution, "service \(key) is pending export conflict resolution",
+                about: updated)
+        }
+        return updated
+    }
+
+    /// Sets the `Valid` condition; records `event` when it changed.
+    private func setValid(
+        _ export: ServiceExport, status: String, reason: String, message: String, now: Date,
+        event: (EventType, String, String)
+    ) async throws {
+        var conditions = export.status?.conditions
+        let changed = conditions.setEquivalent(
+            .make(
+                type: ServiceExportConditions.valid, status: status, reason: reason, message: message,
+                observedGeneration: export.metadata.generation, at: now))
+        guard changed else { return }
+        var updated = export
+        updated.status = ServiceExportStatus(conditions: conditions)
+        updated = try await exportAPI.replaceStatus(updated)
+        await record(event.0, event.1, event.2, about: updated)
+    }
+
+    private func record(_ type: EventType, _ reason: String, _ message: String, about export: ServiceExport) async {
+        do {
+            try await context.memberEvents.record(type, reason: reason, message: message, about: export)
+        } catch {
+            context.logger.warning("recording event \(reason) failed: \(error)")
+        }
+    }
+}
