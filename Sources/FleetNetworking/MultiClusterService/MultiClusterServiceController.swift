@@ -221,12 +221,6 @@ public struct MultiClusterServiceReconciler: Reconciler {
         } else {
             written = try await serviceAPI.replace(desired)
         }
-        if existing == nil || mcs.status?.conditions?.condition(ofType: MultiClusterServiceConditions.valid)?.status != ConditionStatus.true {
-            try? await context.memberEvents.record(
-                .normal, reason: MultiClusterServiceEvents.foundValidService,
-                message: "found valid service import \(key.namespace)/\(mcs.spec.serviceImport?.name ?? ""); derived service \(context.fleetSystemNamespace)/\(name)",
-                about: mcs)
-        }
         return written
     }
 
@@ -236,16 +230,19 @@ public struct MultiClusterServiceReconciler: Reconciler {
         name: String, namespace: String, key: ObjectKey, ports: [ServicePort], internalLoadBalancer: Bool, existing: Service?
     ) -> Service {
         var service = existing ?? Service(metadata: ObjectMeta(name: name, namespace: namespace), spec: ServiceSpec())
-        var labels = service.metadata.labels ?? [:]
-        labels[FleetLabels.multiClusterServiceName] = key.name
-        labels[FleetLabels.multiClusterServiceNamespace] = key.namespace
-        service.metadata.labels = labels
-        var annotations = service.metadata.annotations ?? [:]
-        annotations[FleetAnnotations.azureLoadBalancerInternal] = internalLoadBalancer ? "true" : nil
-        service.metadata.annotations = annotations.isEmpty ? nil : annotations
+        let ownLabels = [FleetLabels.multiClusterServiceName: key.name, FleetLabels.multiClusterServiceNamespace: key.namespace]
+        if ownLabels.contains(where: { service.metadata.labels?[$0.key] != $0.value }) {
+            service.metadata.labels = (service.metadata.labels ?? [:]).merging(ownLabels) { $1 }
+        }
+        let internalValue: String? = internalLoadBalancer ? "true" : nil
+        if service.metadata.annotations?[FleetAnnotations.azureLoadBalancerInternal] != internalValue {
+            var annotations = service.metadata.annotations ?? [:]
+            annotations[FleetAnnotations.azureLoadBalancerInternal] = internalValue
+            service.metadata.annotations = annotations.isEmpty ? nil : annotations
+        }
         var spec = service.spec ?? ServiceSpec()
-        spec.type = "LoadBalancer"
-        spec.selector = nil
+        if spec.type != "LoadBalancer" { spec.type = "LoadBalancer" }
+        if spec.selector?.isEmpty == false { spec.selector = nil }
         let current = spec.ports ?? []
         if !samePorts(current, ports) {
             // Keep the node ports already allocated to the same (port, protocol).
@@ -285,6 +282,7 @@ public struct MultiClusterServiceReconciler: Reconciler {
             type: MultiClusterServiceConditions.valid, status: valid ? ConditionStatus.true : ConditionStatus.unknown,
             reason: valid ? MultiClusterServiceConditions.Reason.foundServiceImport : MultiClusterServiceConditions.Reason.unknownServiceImport,
             message: valid ? Self.validMessage : Self.unknownMessage, observedGeneration: mcs.metadata.generation, at: context.now())
+        let wasValid = status.conditions?.condition(ofType: MultiClusterServiceConditions.valid)?.status == ConditionStatus.true
         var changed = status.conditions.setEquivalent(condition)
         let balancer = Self.normalized(loadBalancer)
         if status.loadBalancer.map(Self.normalized) != balancer {
@@ -295,6 +293,12 @@ public struct MultiClusterServiceReconciler: Reconciler {
         var updated = mcs
         updated.status = status
         _ = try await mcsAPI(mcs.metadata.namespace ?? "").replaceStatus(updated)
+        if valid, !wasValid {
+            try? await context.memberEvents.record(
+                .normal, reason: MultiClusterServiceEvents.foundValidService,
+                message: "found valid service import \(mcs.metadata.namespace ?? "")/\(mcs.spec.serviceImport?.name ?? "")",
+                about: updated)
+        }
         try? await context.memberEvents.record(
             .normal, reason: MultiClusterServiceEvents.successfulUpdateStatus,
             message: valid ? "updated the status: found valid service import" : "updated the status: service import is not ready",

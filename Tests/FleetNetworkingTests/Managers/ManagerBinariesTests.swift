@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import FleetAPI
+import FleetNetworking
 import Foundation
 import KubeClient
 import KubeModel

@@ -8,8 +8,8 @@ import Testing
 // The managers' flags and environment, parsed and validated without any cluster.
 
 @Suite struct ManagerConfigurationTests {
-    static let hubStub: (String?) throws -> ClientConfiguration = { _ in ClientConfiguration(server: "https://hub.example:6443") }
-    static let memberStub: (String?) throws -> ClientConfiguration = { _ in ClientConfiguration(server: "https://member.example:6443") }
+    static func hubStub(_: String?) throws -> ClientConfiguration { ClientConfiguration(server: "https://hub.example:6443") }
+    static func memberStub(_: String?) throws -> ClientConfiguration { ClientConfiguration(server: "https://member.example:6443") }
 
     static func tokenFile() throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("token-\(UUID().uuidString)").path

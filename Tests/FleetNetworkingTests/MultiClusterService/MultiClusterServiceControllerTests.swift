@@ -127,7 +127,8 @@ import Testing
             }
             try await consistently("no derived Service while the import has no clusters", for: .seconds(2)) {
                 let mcs = try await Self.get(client, "mcs-1")
-                return mcs?.metadata.labels?[FleetLabels.derivedService] == nil && (try await Self.derivedServices(client)).isEmpty
+                let services = try await Self.derivedServices(client)
+                return mcs?.metadata.labels?[FleetLabels.derivedService] == nil && services.isEmpty
             }
 
             try await Self.setImportStatus(client, "svc", clusters: ["member-1", "member-2"])
@@ -157,9 +158,10 @@ import Testing
             _ = try await client.api(MultiClusterService.self, namespace: Self.namespace).replace(mcs)
             try await eventually("old import and derived Service gone, new import created, Unknown again") {
                 let mcs = try await Self.get(client, "mcs-1")
-                return try await Self.getImport(client, "svc") == nil
-                    && (try await Self.getImport(client, "unknown")) != nil
-                    && (try await Self.getService(client, "work-mcs-1")) == nil
+                let oldImport = try await Self.getImport(client, "svc")
+                let newImport = try await Self.getImport(client, "unknown")
+                let service = try await Self.getService(client, "work-mcs-1")
+                return oldImport == nil && newImport != nil && service == nil
                     && mcs?.metadata.labels?[FleetLabels.serviceImport] == "unknown"
                     && mcs?.metadata.labels?[FleetLabels.derivedService] == nil
                     && Self.valid(mcs)?.status == "Unknown"
@@ -168,9 +170,10 @@ import Testing
 
             _ = try await client.api(MultiClusterService.self, namespace: Self.namespace).delete("mcs-1")
             try await eventually("MCS, ServiceImports and derived Services gone") {
-                try await Self.get(client, "mcs-1") == nil
-                    && (try await client.api(ServiceImport.self, namespace: Self.namespace).list().items.isEmpty)
-                    && (try await Self.derivedServices(client)).isEmpty
+                let mcs = try await Self.get(client, "mcs-1")
+                let imports = try await client.api(ServiceImport.self, namespace: Self.namespace).list().items
+                let services = try await Self.derivedServices(client)
+                return mcs == nil && imports.isEmpty && services.isEmpty
             }
         }
     }
@@ -192,8 +195,9 @@ import Testing
                     && two?.metadata.labels?[FleetLabels.derivedService] == nil
             }
             try await consistently("the second stays without a derived Service", for: .seconds(1)) {
-                try await Self.getService(client, "work-second") == nil
-                    && (try await Self.getImport(client, "shared"))?.metadata.ownerReferences?.first?.uid == first.metadata.uid
+                let service = try await Self.getService(client, "work-second")
+                let owner = try await Self.getImport(client, "shared")?.metadata.ownerReferences?.first
+                return service == nil && owner?.uid == first.metadata.uid
             }
 
             // Releasing the import wakes the second MCS through the ServiceImport watch (the
@@ -225,8 +229,9 @@ import Testing
             }
             try await consistently("the derived Service stays, unchanged", for: .seconds(2)) {
                 let service = try await Self.getService(client, derived)
+                let mcs = try await Self.get(client, "flappy")
                 return service?.metadata.uid == before.metadata.uid && service?.spec?.ports == before.spec?.ports
-                    && (try await Self.get(client, "flappy"))?.metadata.labels?[FleetLabels.derivedService] == derived
+                    && mcs?.metadata.labels?[FleetLabels.derivedService] == derived
             }
 
             try await Self.setImportStatus(client, "web", clusters: ["member-2"])
@@ -262,10 +267,13 @@ import Testing
             let eventCount = try await events.list().items.reduce(0) { $0 + Int($1.count ?? 1) }
 
             try await consistently("nothing is written", for: .seconds(2)) {
-                try await mcsAPI.get("quiet").metadata.resourceVersion == touched.metadata.resourceVersion
-                    && (try await serviceAPI.get(derived)).metadata.resourceVersion == touchedService.metadata.resourceVersion
-                    && (try await importAPI.get("api")).metadata.resourceVersion == touchedImport.metadata.resourceVersion
-                    && (try await events.list().items.reduce(0) { $0 + Int($1.count ?? 1) }) == eventCount
+                let mcsVersion = try await mcsAPI.get("quiet").metadata.resourceVersion
+                let serviceVersion = try await serviceAPI.get(derived).metadata.resourceVersion
+                let importVersion = try await importAPI.get("api").metadata.resourceVersion
+                let count = try await events.list().items.reduce(0) { $0 + Int($1.count ?? 1) }
+                return mcsVersion == touched.metadata.resourceVersion
+                    && serviceVersion == touchedService.metadata.resourceVersion
+                    && importVersion == touchedImport.metadata.resourceVersion && count == eventCount
             }
         }
     }
