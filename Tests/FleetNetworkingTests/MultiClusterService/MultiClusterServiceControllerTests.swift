@@ -307,8 +307,14 @@ import Testing
     }
 
     @Test func takenDerivedNameFallsBackToAHashedName() async throws {
-        try await Self.withController { _, client in
-            // A Service of another MCS already holds the derived name.
+        try await Self.withController { fleet, client in
+            // A Service of another MCS (which exists: Services of MCSs that are gone are
+            // collected) already holds the derived name.
+            try await fleet.createNamespace("elsewhere", in: fleet.member("member-1"))
+            _ = try await client.api(MultiClusterService.self, namespace: "elsewhere").create(
+                MultiClusterService(
+                    metadata: ObjectMeta(name: "other", namespace: "elsewhere"),
+                    spec: MultiClusterServiceSpec(serviceImport: LocalObjectName(name: "nothing"))))
             let squatter = Service(
                 metadata: ObjectMeta(
                     name: "work-taken", namespace: FleetNamespaces.fleetSystem,
