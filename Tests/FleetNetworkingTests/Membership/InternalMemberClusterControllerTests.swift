@@ -69,6 +69,15 @@ import Testing
                 let beat = Self.agent(try await api.get(Self.cluster), AgentTypes.multiClusterServiceAgent)?.lastReceivedHeartbeat
                 return beat.map { $0 > first } == true
             }
+            // Each agent sees the other's status writes; it must not answer them with a write.
+            // Two agents beating every second write about twice a second, not continuously.
+            var versions = Set<String>()
+            let start = ContinuousClock.now
+            while ContinuousClock.now - start < .seconds(3) {
+                versions.insert(try await api.get(Self.cluster).metadata.resourceVersion ?? "")
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(versions.count <= 12, "\(versions.count) IMC versions in 3 s")
         }
     }
 
@@ -120,6 +129,33 @@ import Testing
                 let imc = try await api.get(Self.cluster)
                 return Self.joined(imc, AgentTypes.multiClusterServiceAgent)?.status == "True"
                     && Self.joined(imc, AgentTypes.serviceExportImportAgent)?.status == "True"
+            }
+        }
+    }
+
+    @Test func leaveWithoutNetworkingSkipsCleanup() async throws {
+        try await FleetTestbed.run(members: [Self.cluster]) { fleet in
+            let hub = fleet.hub.client
+            let api = hub.api(InternalMemberCluster.self, namespace: Self.hubNamespace)
+            _ = try await api.create(
+                InternalMemberCluster(
+                    metadata: ObjectMeta(name: Self.cluster, namespace: Self.hubNamespace),
+                    spec: InternalMemberClusterSpec(state: InternalMemberClusterSpec.join, heartbeatPeriodSeconds: 1)))
+            try await fleet.createNamespace("work", in: fleet.member(Self.cluster))
+            let exports = fleet.member(Self.cluster).client.api(ServiceExport.self, namespace: "work")
+            _ = try await exports.create(ServiceExport(metadata: ObjectMeta(name: "kept", namespace: "work")))
+            let context = fleet.memberContext(Self.cluster)
+            let agent = InternalMemberClusterController.serviceExportImportAgent(context, networkingEnabled: false)
+            try await fleet.whileRunning([context.hubInformers.run, context.memberInformers.run, agent.run]) {
+                try await eventually("joined") {
+                    Self.joined(try await api.get(Self.cluster), AgentTypes.serviceExportImportAgent)?.status == "True"
+                }
+                try await Self.setState(hub, InternalMemberClusterSpec.leave)
+                try await eventually("left") {
+                    Self.joined(try await api.get(Self.cluster), AgentTypes.serviceExportImportAgent)?.reason == AgentConditions.Reason.agentLeft
+                }
+                #expect(try await exports.list().items.count == 1)
+                #expect(context.memberInformers.count == 0)
             }
         }
     }
