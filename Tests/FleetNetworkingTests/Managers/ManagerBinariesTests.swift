@@ -35,13 +35,19 @@ import Testing
 
     /// A port that was free a moment ago.
     static func freePort() throws -> Int {
+        let (fd, port) = try boundSocket(listening: false)
+        close(fd)
+        return port
+    }
+
+    /// A socket bound to a free loopback port (and listening if asked); the caller closes it.
+    static func boundSocket(listening: Bool) throws -> (Int32, Int) {
         #if canImport(Glibc)
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
             let fd = socket(AF_INET, SOCK_STREAM, 0)
         #endif
         guard fd >= 0 else { throw POSIXError(.EIO) }
-        defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = 0
@@ -49,12 +55,16 @@ import Testing
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard bound == 0 else { throw POSIXError(.EADDRINUSE) }
+        guard bound == 0 else {
+            close(fd)
+            throw POSIXError(.EADDRINUSE)
+        }
+        if listening { _ = listen(fd, 1) }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
         }
-        return Int(UInt16(bigEndian: address.sin_port))
+        return (fd, Int(UInt16(bigEndian: address.sin_port)))
     }
 
     struct Running {
@@ -206,6 +216,35 @@ import Testing
             }
             try? FileManager.default.removeItem(at: work)
         }
+    }
+}
+
+extension ManagerBinariesTests {
+    /// A manager that fails (here: its probe address is taken) stops the whole process, exit 1,
+    /// even though the other manager is healthy.
+    @Test func aFailingManagerStopsTheProcessWithStatusOne() async throws {
+        guard let directory = Self.buildDirectory() else {
+            print("ManagerBinariesTests: skipped, the manager executables were not found next to the test bundle (run `swift build` first)")
+            return
+        }
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("fleetnet-fail-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        let kubeconfig = work.appendingPathComponent("nowhere.yaml").path
+        try Kubeconfigs.plain(server: "http://127.0.0.1:1").write(toFile: kubeconfig, atomically: true, encoding: .utf8)
+        let (held, takenPort) = try Self.boundSocket(listening: true)
+        defer { close(held) }
+        let running = try Self.start(
+            "mcs-controller-manager", in: directory,
+            arguments: [
+                "--kubeconfig", kubeconfig, "--hub-kubeconfig", kubeconfig, "--leader-elect=false",
+                "--hub-health-probe-bind-address=127.0.0.1:\(try Self.freePort())", "--hub-metrics-bind-address=0",
+                "--health-probe-bind-address=127.0.0.1:\(takenPort)", "--metrics-bind-address=0",
+            ],
+            environment: [HubConnection.memberClusterName: "member-x"], logDirectory: work, name: "mcs-failing",
+            probePorts: [], metricsPorts: [])
+        let (status, reason) = await Self.waitForExit(running.process, timeout: .seconds(60))
+        #expect(reason == .exit && status == 1, "exited with \(status) (\(reason))")
     }
 }
 
