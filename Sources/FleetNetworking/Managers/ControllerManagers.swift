@@ -120,12 +120,24 @@ public final class HubNetControllerManager: Sendable {
         unit = ManagerUnit.make(
             name: "hub", endpoints: configuration.endpoints, leaseClient: hub, leaseName: LeaderElectionIDs.hub,
             leaderElection: configuration.leaderElection, identity: identity, registry: registry, logger: logger)
-        unit.add(informers: informers, named: "hub-informers", controllers: HubNetControllers.all(context))
+        var controllers = HubNetControllers.all(context)
+        if !configuration.enableV1Beta1APIs {
+            // The reference starts its MemberCluster (force-delete) controller only with v1beta1 APIs.
+            controllers.removeAll { Self.isMemberClusterController($0.name) }
+            logger.info("--enable-v1beta1-apis=false: running without the membercluster controller")
+        }
+        unit.add(informers: informers, named: "hub-informers", controllers: controllers)
     }
 
     /// Runs until SIGTERM/SIGINT (when `handleSignals`) or a failure.
     public func run(handleSignals: Bool = true) async throws {
         try await runUnits([unit], clients: [hub], handleSignals: handleSignals, logger: logger)
+    }
+
+    /// Whether a hub controller is the MemberCluster one (by its name, e.g. `membercluster`).
+    static func isMemberClusterController(_ name: String) -> Bool {
+        let lowered = name.lowercased()
+        return lowered.contains("membercluster") && !lowered.contains("internalmembercluster")
     }
 }
 
