@@ -120,6 +120,13 @@ import Testing
         #expect(throws: (any Error).self) { try HubNetOptions.parse(["--force-delete-wait-time=soon"]) }
     }
 
+    @Test func memberClusterControllerIsRecognisedByName() {
+        #expect(HubNetControllerManager.isMemberClusterController("membercluster"))
+        #expect(HubNetControllerManager.isMemberClusterController("hub-MemberCluster-controller"))
+        #expect(!HubNetControllerManager.isMemberClusterController("internalmembercluster-ServiceExportImportAgent"))
+        #expect(!HubNetControllerManager.isMemberClusterController("internalserviceexport"))
+    }
+
     @Test func hubKubeconfigFailureNamesTheFlag() throws {
         let options = try HubNetOptions.parse(["--kubeconfig", "/nonexistent/kubeconfig"])
         #expect(Self.error { _ = try options.configuration() }.contains("--kubeconfig"))
