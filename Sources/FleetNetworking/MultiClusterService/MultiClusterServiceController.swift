@@ -156,11 +156,13 @@ public struct MultiClusterServiceReconciler: Reconciler {
         }
         if let controller = existing.metadata.ownerReferences?.first(where: { $0.controller == true }) {
             if controller.uid == mcs.metadata.uid {
-                return existing.metadata.isDeleting ? .foreign : .owned(existing)
+                // Ours but going away (deleted by someone): wait for it to go, keeping the derived
+                // Service; its deletion event brings us back to recreate it.
+                return existing.metadata.isDeleting ? .pending : .owned(existing)
             }
             return .foreign
         }
-        if existing.metadata.isDeleting { return .foreign }
+        if existing.metadata.isDeleting { return .pending }
         // Not controlled by anyone (e.g. created by hand): adopt it, as the reference's
         // CreateOrUpdate with a controller reference does.
         existing.metadata.ownerReferences = (existing.metadata.ownerReferences ?? []) + [owner]

@@ -244,6 +244,38 @@ import Testing
         }
     }
 
+    /// A deleted ServiceImport is recreated once it is gone; meanwhile the derived Service stays.
+    @Test func deletedServiceImportIsRecreatedAndTheDerivedServiceKept() async throws {
+        try await Self.withController { _, client in
+            let derived = try await Self.makeValid(client, "keeper", importing: "kept", ip: "10.0.0.4")
+            let service = try #require(try await Self.getService(client, derived))
+            let importAPI = client.api(ServiceImport.self, namespace: Self.namespace)
+            var serviceImport = try await importAPI.get("kept")
+            let oldUID = serviceImport.metadata.uid
+            serviceImport.metadata.finalizers = ["example.com/hold"]
+            serviceImport = try await importAPI.replace(serviceImport)
+            _ = try await importAPI.delete("kept")
+            try await consistently("the derived Service stays while the import is deleting", for: .seconds(1)) {
+                try await Self.getService(client, derived)?.metadata.uid == service.metadata.uid
+            }
+            serviceImport = try await importAPI.get("kept")
+            serviceImport.metadata.finalizers = nil
+            _ = try await importAPI.replace(serviceImport)
+            let mcsUID = try await Self.get(client, "keeper")?.metadata.uid
+            try await eventually("a new import owned by the MCS") {
+                let fresh = try await Self.getImport(client, "kept")
+                return fresh != nil && fresh?.metadata.uid != oldUID && fresh?.metadata.ownerReferences?.first?.uid == mcsUID
+            }
+            try await Self.setImportStatus(client, "kept", clusters: ["member-2"])
+            try await eventually("valid again on the same Service") {
+                let mcs = try await Self.get(client, "keeper")
+                let current = try await Self.getService(client, derived)
+                return Self.valid(mcs)?.status == "True" && current?.metadata.uid == service.metadata.uid
+                    && mcs?.status?.loadBalancer?.ingress?.first?.ip == "10.0.0.4"
+            }
+        }
+    }
+
     /// No object, status or event is written when a reconcile finds nothing to change.
     @Test func reconcilesWithoutChangeWriteNothing() async throws {
         try await Self.withController { _, client in
