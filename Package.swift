@@ -6,6 +6,9 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "fleetnet", targets: ["fleetnet"]),
+        .executable(name: "hub-net-controller-manager", targets: ["hub-net-controller-manager"]),
+        .executable(name: "member-net-controller-manager", targets: ["member-net-controller-manager"]),
+        .executable(name: "mcs-controller-manager", targets: ["mcs-controller-manager"]),
         .library(name: "KubeModel", targets: ["KubeModel"]),
         .library(name: "KubeServer", targets: ["KubeServer"]),
         .library(name: "KubeClient", targets: ["KubeClient"]),
@@ -122,12 +125,17 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(name: "hub-net-controller-manager", dependencies: ["FleetNetworking"]),
+        .executableTarget(name: "member-net-controller-manager", dependencies: ["FleetNetworking"]),
+        .executableTarget(name: "mcs-controller-manager", dependencies: ["FleetNetworking"]),
         .testTarget(
             name: "FleetNetworkingTests",
             dependencies: [
                 "FleetNetworking",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 "FleetAPI",
                 "KubeModel",
                 "KubeClient",

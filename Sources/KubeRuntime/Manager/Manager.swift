@@ -155,7 +155,10 @@ public final class Manager: Service, Sendable {
                 try? await gracefulShutdown()
                 await server.triggerGracefulShutdown()
             }
-            try await group.waitForAll()
+            // Not `waitForAll()`: it rethrows only once every child has finished, so a server
+            // that fails to bind would leave the runnables running. Leaving the group on the
+            // first error cancels the others.
+            while let _ = try await group.next() {}
         }
     }
 

@@ -1,0 +1,4 @@
+import FleetNetworking
+
+// mcs-controller-manager: see MCSControllerManagerCommand.
+await MCSControllerManagerCommand.main(goArguments: Array(CommandLine.arguments.dropFirst()))

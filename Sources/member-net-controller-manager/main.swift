@@ -1,0 +1,4 @@
+import FleetNetworking
+
+// member-net-controller-manager: see MemberNetControllerManagerCommand.
+await MemberNetControllerManagerCommand.main(goArguments: Array(CommandLine.arguments.dropFirst()))
