@@ -9,9 +9,9 @@ public enum HubNetControllers {
     public static func all(_ context: HubAgentContext) -> [ControllerRunnable] {
         let caches = HubCaches(context.informers)
         return [
-            ControllerRunnable(InternalServiceExportController.make(context, caches: caches)),
-            ControllerRunnable(InternalServiceImportController.make(context, caches: caches)),
-            ControllerRunnable(EndpointSliceExportController.make(context, caches: caches)),
+            ControllerRunnable(HubInternalServiceExportController.make(context, caches: caches)),
+            ControllerRunnable(HubInternalServiceImportController.make(context, caches: caches)),
+            ControllerRunnable(HubEndpointSliceExportController.make(context, caches: caches)),
             ControllerRunnable(MemberClusterController.make(context, caches: caches)),
         ]
     }

@@ -71,12 +71,9 @@ struct WatchStreamer: Sendable {
                 try? await Task.sleep(for: timeout)
                 continuation.yield(.timeout)
             }
-            if let connection {
-                group.addTask {
-                    try? await connection.closeFuture.get()
-                    continuation.yield(.disconnected)
-                }
-            }
+            // A callback, not a child task: awaiting the future would not end when the group is
+            // cancelled, and the watch would never finish.
+            connection?.closeFuture.whenComplete { _ in continuation.yield(.disconnected) }
             if wantsBookmarks {
                 group.addTask {
                     while !Task.isCancelled {

@@ -21,14 +21,14 @@ import KubeRuntime
 // elsewhere are ignored.
 
 /// Resolves a service's exports into its hub ServiceImport and the exports' Conflict conditions.
-public struct InternalServiceExportController: Reconciler {
+public struct HubInternalServiceExportController: Reconciler {
     public static let name = "internalserviceexport"
 
     let context: HubAgentContext
     let caches: HubCaches
     let memo = WarningMemo()
 
-    public static func make(_ context: HubAgentContext, caches: HubCaches) -> Controller<InternalServiceExportController> {
+    public static func make(_ context: HubAgentContext, caches: HubCaches) -> Controller<HubInternalServiceExportController> {
         ControllerBuilder(name: name)
             .for(ServiceImport.self, in: context.informers)
             .watches(InternalServiceExport.self, in: context.informers) { export in
@@ -36,7 +36,7 @@ public struct InternalServiceExportController: Reconciler {
                 return [HubCaches.serviceKey(reference.namespace, reference.name)]
             }
             .logger(context.logger)
-            .build(reconciler: InternalServiceExportController(context: context, caches: caches))
+            .build(reconciler: HubInternalServiceExportController(context: context, caches: caches))
     }
 
     public func reconcile(_ key: ObjectKey) async throws -> ReconcileResult {

@@ -17,14 +17,14 @@ import KubeRuntime
 // all withdrawn while it is being deleted.
 
 /// Arbitrates the import claims on a hub ServiceImport.
-public struct InternalServiceImportController: Reconciler {
+public struct HubInternalServiceImportController: Reconciler {
     public static let name = "internalserviceimport"
 
     let context: HubAgentContext
     let caches: HubCaches
     let memo = WarningMemo()
 
-    public static func make(_ context: HubAgentContext, caches: HubCaches) -> Controller<InternalServiceImportController> {
+    public static func make(_ context: HubAgentContext, caches: HubCaches) -> Controller<HubInternalServiceImportController> {
         ControllerBuilder(name: name)
             .for(ServiceImport.self, in: context.informers)
             .watches(InternalServiceImport.self, in: context.informers) { claim in
@@ -32,7 +32,7 @@ public struct InternalServiceImportController: Reconciler {
                 return [HubCaches.serviceKey(reference.namespace, reference.name)]
             }
             .logger(context.logger)
-            .build(reconciler: InternalServiceImportController(context: context, caches: caches))
+            .build(reconciler: HubInternalServiceImportController(context: context, caches: caches))
     }
 
     public func reconcile(_ key: ObjectKey) async throws -> ReconcileResult {

@@ -14,14 +14,14 @@ import KubeRuntime
 // exist; a deleted export withdraws all its copies.
 
 /// Distributes exported EndpointSlices to the importing clusters.
-public struct EndpointSliceExportController: Reconciler {
+public struct HubEndpointSliceExportController: Reconciler {
     public static let name = "endpointsliceexport"
 
     let context: HubAgentContext
     let caches: HubCaches
     let memo = WarningMemo()
 
-    public static func make(_ context: HubAgentContext, caches: HubCaches) -> Controller<EndpointSliceExportController> {
+    public static func make(_ context: HubAgentContext, caches: HubCaches) -> Controller<HubEndpointSliceExportController> {
         ControllerBuilder(name: name)
             .for(EndpointSliceExport.self, in: context.informers)
             .watches(ServiceImport.self, in: context.informers) { serviceImport in
@@ -34,7 +34,7 @@ public struct EndpointSliceExportController: Reconciler {
                 return exports.isEmpty ? [ObjectKey(namespace: "", name: name)] : exports
             }
             .logger(context.logger)
-            .build(reconciler: EndpointSliceExportController(context: context, caches: caches))
+            .build(reconciler: HubEndpointSliceExportController(context: context, caches: caches))
     }
 
     public func reconcile(_ key: ObjectKey) async throws -> ReconcileResult {
@@ -102,7 +102,7 @@ public struct EndpointSliceExportController: Reconciler {
             serviceImport.status?.clusterNames.contains(exporter) == true
         else { return [] }
         return Set(
-            InternalServiceImportController.inUse(serviceImport).keys.filter {
+            HubInternalServiceImportController.inUse(serviceImport).keys.filter {
                 FleetNamespaces.memberCluster(ofNamespace: $0) != nil
             })
     }
