@@ -5,17 +5,17 @@ import KubeServer
 import Testing
 
 // Two whole Managers (each with informers and the same leader-gated controller) competing for one
-// Lease on the embedded API server over HTTPS, with short timings (lease 2 s, renew deadline
-// 1.5 s, retry 0.2 s). Only the leader reconciles; when it shuts down gracefully the other takes
+// Lease on the embedded API server over HTTPS, with short timings (lease 6 s, renew deadline
+// 4 s, retry 0.3 s: shorter ones lose the lease on a loaded 2-core machine running the whole suite). Only the leader reconciles; when it shuts down gracefully the other takes
 // over — at once when the lease is released, else once the lease expires.
 
 @Suite struct ManagerLeaderElectionTests {
-    static let leaseDuration = Duration.seconds(2)
+    static let leaseDuration = Duration.seconds(6)
 
     static func election(_ identity: String, releaseOnCancel: Bool) -> LeaderElectionConfiguration {
         LeaderElectionConfiguration(
             namespace: "default", leaseName: "copier", identity: identity,
-            leaseDuration: leaseDuration, renewDeadline: .milliseconds(1500), retryPeriod: .milliseconds(200),
+            leaseDuration: leaseDuration, renewDeadline: .seconds(4), retryPeriod: .milliseconds(300),
             releaseOnCancel: releaseOnCancel)
     }
 
