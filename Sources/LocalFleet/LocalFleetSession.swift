@@ -1,5 +1,6 @@
 import CRDInstaller
 import FleetAPI
+import FleetNetworking
 import Foundation
 import KubeClient
 import KubeModel
@@ -59,6 +60,8 @@ public final class LocalFleetSession: Sendable {
             tasks.addTask { try await group.run() }
             var clients: [String: KubeClient] = [:]
             var background: [Task<Void, Never>] = []
+            var managerGroup: ServiceGroup?
+            var managerTask: Task<Void, Never>?
             do {
                 for entry in clusters.servers {
                     _ = await entry.server.waitUntilListening()
@@ -71,6 +74,18 @@ public final class LocalFleetSession: Sendable {
                     let addons = ClusterAddons(clusterName: member, index: index + 1, client: clients[member]!, logger: logger)
                     background.append(Task { await addons.run() })
                 }
+                if options.withControllers {
+                    // The managers run as services of one group, so stopping the fleet shuts them
+                    // down gracefully (leases released, probe servers closed) as SIGTERM would.
+                    let services = try await makeManagers().map {
+                        ServiceGroupConfiguration.ServiceConfiguration(service: ClosureService(body: $0))
+                    }
+                    let managers = ServiceGroup(configuration: .init(services: services, logger: logger))
+                    managerGroup = managers
+                    managerTask = Task { [logger] in
+                        do { try await managers.run() } catch { logger.error("fleet networking managers stopped: \(error)") }
+                    }
+                }
                 var servers: [(context: String, url: String)] = []
                 for entry in clusters.servers { servers.append((entry.context, await entry.server.url())) }
                 let keepRunning = try await ready(Endpoints(servers: servers, kubeconfig: kubeconfig, clients: clients))
@@ -79,10 +94,14 @@ public final class LocalFleetSession: Sendable {
                     while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
                 }
             } catch {
+                await managerGroup?.triggerGracefulShutdown()
+                await managerTask?.value
                 await stop(background, clients: clients, group: group)
                 tasks.cancelAll()
                 throw error
             }
+            await managerGroup?.triggerGracefulShutdown()
+            await managerTask?.value
             await stop(background, clients: clients, group: group)
             try await tasks.waitForAll()
         }
@@ -103,6 +122,45 @@ public final class LocalFleetSession: Sendable {
                 certificateAuthorityPEM: Array(try entry.authority.certificatePEM.utf8),
                 clientCertificatePEM: Array(try entry.admin.certificatePEM.utf8),
                 clientKeyPEM: Array(entry.admin.privateKeyPEM.utf8)))
+    }
+
+    /// hub-net-controller-manager on the hub and, per member, member-net-controller-manager and
+    /// mcs-controller-manager — the binaries' code, in-process. Member agents reach the hub as
+    /// `fleetnet:member:<name>` with a bearer token read from a file (as `CONFIG_PATH` in a
+    /// cluster), confined by RBAC to `fleet-member-<name>`. Probes and metrics listen on free
+    /// loopback ports; leader election runs as in a cluster.
+    private func makeManagers() async throws -> [@Sendable () async throws -> Void] {
+        let hubEntry = clusters.servers[0]
+        let freePorts = ManagerEndpoints(
+            metrics: BindAddress(host: "127.0.0.1", port: 0), probes: BindAddress(host: "127.0.0.1", port: 0))
+        let election = LeaderElectionSettings(enabled: true, namespace: FleetNamespaces.fleetSystem)
+        var runs: [@Sendable () async throws -> Void] = []
+        let hub = try HubNetControllerManager(
+            configuration: HubNetManagerConfiguration(
+                hub: try await adminConfiguration(hubEntry), endpoints: freePorts, leaderElection: election),
+            identity: "fleetnet-hub", logger: logger)
+        runs.append { try await hub.run(handleSignals: false) }
+        let tokens = options.directory.appendingPathComponent("tokens")
+        try FileManager.default.createDirectory(at: tokens, withIntermediateDirectories: true)
+        for (index, member) in memberNames.enumerated() {
+            let tokenFile = tokens.appendingPathComponent(member)
+            try Data((clusters.memberTokens[member] ?? "").utf8).write(to: tokenFile)
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: tokenFile.path)
+            let hubConnection = ClientConfiguration(
+                server: await hubEntry.server.url(),
+                tls: .init(certificateAuthorityPEM: Array(try hubEntry.authority.certificatePEM.utf8)),
+                authentication: .tokenFile(path: tokenFile.path))
+            let memberConnection = try await adminConfiguration(clusters.servers[index + 1])
+            for agent in [MemberAgentKind.memberNet, .mcs] {
+                let managers = try MemberControllerManagers(
+                    configuration: MemberManagerConfiguration(
+                        agent: agent, clusterName: member, member: memberConnection, hub: hubConnection,
+                        hubEndpoints: freePorts, memberEndpoints: freePorts, leaderElection: election),
+                    identity: "fleetnet-\(member)", logger: logger)
+                runs.append { try await managers.run(handleSignals: false) }
+            }
+        }
+        return runs
     }
 
     /// CRDs (through the installer's code), namespaces and Fleet membership.
@@ -129,5 +187,14 @@ public final class LocalFleetSession: Sendable {
         do {
             _ = try await client.api(Namespace.self).create(Namespace(metadata: ObjectMeta(name: name)))
         } catch let error as KubeClientError where error.isAlreadyExists {}
+    }
+}
+
+/// A closure as a ServiceLifecycle service (graceful shutdown reaches the service groups inside it).
+struct ClosureService: ServiceLifecycle.Service {
+    let body: @Sendable () async throws -> Void
+
+    func run() async throws {
+        try await body()
     }
 }

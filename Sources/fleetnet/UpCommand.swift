@@ -1,12 +1,11 @@
 import ArgumentParser
 import Foundation
-import KubeServer
 import LocalFleet
 import Logging
-import ServiceLifecycle
 
-// `fleetnet up`: a hub and N member API servers on loopback, each with its own CA, HTTPS and
-// an admin client certificate, and DIR/kubeconfig with contexts `hub`, `member-1`, ...
+// `fleetnet up`: a whole local fleet — hub and members over HTTPS, CRDs, membership, the cluster
+// add-ons (pods, EndpointSlices, LoadBalancer proxies) and the fleet networking managers — until
+// Ctrl-C, with DIR/kubeconfig holding contexts `hub`, `member-1`, ...
 
 struct UpCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,45 +14,50 @@ struct UpCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Number of member clusters (0 runs only the hub).")
     var members: Int = 2
 
-    @Option(name: .long, help: "Directory for the kubeconfig and fleet state.")
+    @Option(name: .long, help: "Directory for the kubeconfig and the members' hub tokens.")
     var dir: String = ".fleetnet"
 
-    @Flag(name: .long, help: "Run only the API servers, without the fleet networking controllers.")
+    @Flag(name: .long, help: "Run the clusters without the fleet networking controllers.")
     var noControllers: Bool = false
 
+    @Option(name: .long, help: "Log level of the fleet's components (trace, debug, info, notice, warning, error).")
+    var logLevel: String = "warning"
+
     func validate() throws {
-        guard (0...50).contains(members) else {
-            throw ValidationError("--members must be between 0 and 50, got \(members)")
+        guard (0...45).contains(members) else {
+            throw ValidationError("--members must be between 0 and 45 (the local address plan), got \(members)")
+        }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical; got \(logLevel)")
         }
     }
 
     func run() async throws {
         var logger = Logger(label: "fleetnet")
-        logger.logLevel = .warning
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .warning
         let started = ContinuousClock.now
-        let fleet = try LocalClusters(memberCount: members, logger: logger)
-        let group = ServiceGroup(
-            configuration: .init(
-                services: fleet.servers.map { .init(service: $0.server) }, gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger))
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            let kubeconfig = URL(fileURLWithPath: dir).appendingPathComponent("kubeconfig")
-            try await fleet.writeKubeconfig(to: kubeconfig)
-            let elapsed = ContinuousClock.now - started
-            var summary = "fleetnet: local fleet up in \(elapsed.formatted(.units(allowed: [.milliseconds])))\n"
-            for entry in fleet.servers {
-                summary += "  \(entry.context.padding(toLength: 10, withPad: " ", startingAt: 0)) \(await entry.server.url())\n"
+        let session = try LocalFleetSession(
+            options: .init(memberCount: members, directory: URL(fileURLWithPath: dir), withControllers: !noControllers),
+            logger: logger)
+        try await SignalHandling.untilInterrupted {
+            try await session.run { endpoints in
+                let elapsed = ContinuousClock.now - started
+                var summary = "fleetnet: local fleet up in \(elapsed.formatted(.units(allowed: [.milliseconds])))\n"
+                for (context, url) in endpoints.servers {
+                    summary += "  \(context.padding(toLength: 10, withPad: " ", startingAt: 0)) \(url)\n"
+                }
+                summary += "controllers: "
+                summary += noControllers
+                    ? "none (--no-controllers)\n"
+                    : "hub-net-controller-manager on hub; member-net- and mcs-controller-manager on each member\n"
+                summary += "kubeconfig: \(endpoints.kubeconfig.path)\n"
+                summary += "try:\n  export KUBECONFIG=\(endpoints.kubeconfig.path)\n"
+                summary += "  kubectl --context member-1 get svcexport -A\n  kubectl --context hub get serviceimports -A\n"
+                summary += "pod IPs of member-i: 127.<10+i>.0.0/16, LoadBalancer IPs: 127.<200+i>.0.0/16\n"
+                summary += "press Ctrl-C to stop\n"
+                FileHandle.standardOutput.write(Data(summary.utf8))
+                return true
             }
-            summary += "kubeconfig: \(kubeconfig.path)\n"
-            summary += "try: kubectl --kubeconfig \(kubeconfig.path) --context hub get namespaces\n"
-            if !noControllers {
-                summary += "note: the fleet networking controllers are not part of this build yet; running API servers only\n"
-            }
-            summary += "press Ctrl-C to stop\n"
-            FileHandle.standardOutput.write(Data(summary.utf8))
-            try await tasks.next()
-            tasks.cancelAll()
         }
         FileHandle.standardOutput.write(Data("fleetnet: stopped\n".utf8))
     }

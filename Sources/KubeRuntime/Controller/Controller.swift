@@ -1,3 +1,4 @@
+import KubeClient
 import Logging
 import Metrics
 
@@ -125,7 +126,12 @@ public final class Controller<R: Reconciler>: Sendable {
             metrics.errors.increment()
             metrics.count(.error)
             await queue.addRateLimited(request)
-            logger.warning("reconcile failed; retrying", metadata: ["request": "\(request)", "error": "\(error)"])
+            // A write that lost an optimistic-concurrency race is routine (the next round reads
+            // the newer object); anything else deserves a warning.
+            let isConflict = (error as? KubeClientError)?.isConflict == true
+            logger.log(
+                level: isConflict ? .info : .warning, isConflict ? "reconcile hit a write conflict; retrying" : "reconcile failed; retrying",
+                metadata: ["request": "\(request)", "error": "\(error)"])
         case .success(.requeue(let delay)):
             metrics.count(.requeueAfter)
             await queue.forget(request)
