@@ -25,9 +25,12 @@ import Testing
 
     static func setState(_ hub: KubeClient, _ state: String) async throws {
         let api = hub.api(InternalMemberCluster.self, namespace: hubNamespace)
-        var imc = try await api.get(cluster)
-        imc.spec.state = state
-        _ = try await api.replace(imc)
+        // The agents write the status concurrently: re-read on conflict, as any client must.
+        _ = try await retryOnConflict {
+            var imc = try await api.get(cluster)
+            imc.spec.state = state
+            return try await api.replace(imc)
+        }
     }
 
     /// Runs both agents (and the MCS controller, which owns the MCS finalizer) for member-1.
@@ -113,10 +116,12 @@ import Testing
             try await consistently("the export agent waits for the held ServiceExport", for: .seconds(1)) {
                 Self.joined(try await api.get(Self.cluster), AgentTypes.serviceExportImportAgent)?.status == "True"
             }
-            var held = try await exportAPI.get("held")
-            #expect(held.metadata.isDeleting)
-            held.metadata.finalizers = nil
-            _ = try await exportAPI.replace(held)
+            #expect(try await exportAPI.get("held").metadata.isDeleting)
+            _ = try await retryOnConflict {
+                var held = try await exportAPI.get("held")
+                held.metadata.finalizers = nil
+                return try await exportAPI.replace(held)
+            }
             try await eventually("the export agent reports AgentLeft once every ServiceExport is gone") {
                 let condition = Self.joined(try await api.get(Self.cluster), AgentTypes.serviceExportImportAgent)
                 return try await exportAPI.list().items.isEmpty && condition?.status == "False"
