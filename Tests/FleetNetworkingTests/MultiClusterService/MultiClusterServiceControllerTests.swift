@@ -153,9 +153,11 @@ import Testing
             }
 
             // Retarget to an import nobody exports.
-            var mcs = try #require(try await Self.get(client, "mcs-1"))
-            mcs.spec.serviceImport = LocalObjectName(name: "unknown")
-            _ = try await client.api(MultiClusterService.self, namespace: Self.namespace).replace(mcs)
+            _ = try await retryOnConflict {
+                var mcs = try await client.api(MultiClusterService.self, namespace: Self.namespace).get("mcs-1")
+                mcs.spec.serviceImport = LocalObjectName(name: "unknown")
+                return try await client.api(MultiClusterService.self, namespace: Self.namespace).replace(mcs)
+            }
             try await eventually("old import and derived Service gone, new import created, Unknown again") {
                 let mcs = try await Self.get(client, "mcs-1")
                 let oldImport = try await Self.getImport(client, "svc")
@@ -322,16 +324,20 @@ import Testing
                 try await Self.getService(client, "work-internal")?.metadata.annotations
                     == [FleetAnnotations.azureLoadBalancerInternal: "true"]
             }
-            var mcs = try await mcsAPI.get("internal")
-            mcs.metadata.annotations = nil
-            _ = try await mcsAPI.replace(mcs)
+            _ = try await retryOnConflict {
+                var mcs = try await mcsAPI.get("internal")
+                mcs.metadata.annotations = nil
+                return try await mcsAPI.replace(mcs)
+            }
             try await eventually("the annotation is removed") {
                 let service = try await Self.getService(client, "work-internal")
                 return service != nil && service?.metadata.annotations?[FleetAnnotations.azureLoadBalancerInternal] == nil
             }
-            mcs = try await mcsAPI.get("internal")
-            mcs.metadata.annotations = [FleetAnnotations.azureLoadBalancerInternalMCS: "1"]
-            _ = try await mcsAPI.replace(mcs)
+            _ = try await retryOnConflict {
+                var mcs = try await mcsAPI.get("internal")
+                mcs.metadata.annotations = [FleetAnnotations.azureLoadBalancerInternalMCS: "1"]
+                return try await mcsAPI.replace(mcs)
+            }
             try await eventually("and added back") {
                 try await Self.getService(client, "work-internal")?.metadata.annotations?[FleetAnnotations.azureLoadBalancerInternal] == "true"
             }
