@@ -8,7 +8,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Run benchmarks (use a release build: swift run -c release fleetnet bench).")
 
-    @Argument(help: "Scenarios to run: apiserver, runtime.")
+    @Argument(help: "Scenarios to run: export, import, endpoints, stale (propagation on a local fleet), apiserver, runtime.")
     var scenarios: [String] = ["apiserver"]
 
     @Option(name: .long, help: "Objects to create, get and list in the apiserver scenario.")
@@ -26,13 +26,29 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Keys reconciled per worker count in the runtime scenario.")
     var keys: Int = 100_000
 
+    @Option(name: .long, help: "Services exported in the export scenario.")
+    var exports: Int = 200
+
+    @Option(name: .long, help: "Services imported in the import scenario (also used by endpoints and stale; at most 250).")
+    var imports: Int = 100
+
+    @Option(name: .long, help: "Endpoint changes in the endpoints scenario.")
+    var endpointChanges: Int = 1000
+
+    @Option(name: .long, help: "Changes in flight at once in the propagation scenarios.")
+    var concurrency: Int = 8
+
     @Option(name: .long, help: "Write the results as JSON to this file.")
     var json: String?
 
     func validate() throws {
-        let known = ["apiserver", "runtime"]
+        let known = ["export", "import", "endpoints", "stale", "apiserver", "runtime"]
         for scenario in scenarios where !known.contains(scenario) {
             throw ValidationError("unknown scenario \"\(scenario)\"; known scenarios: \(known.joined(separator: ", "))")
+        }
+        guard (1...250).contains(imports) else { throw ValidationError("--imports must be between 1 and 250") }
+        guard exports > 0, endpointChanges > 0, concurrency > 0 else {
+            throw ValidationError("--exports, --endpoint-changes and --concurrency must be positive")
         }
         guard objects > 0, watchers > 0, fanoutWrites > 0, informerObjects > 0, keys > 0 else {
             throw ValidationError("--objects, --watchers, --fanout-writes, --informer-objects and --keys must be positive")
@@ -44,6 +60,12 @@ struct BenchCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("warning: this is a debug build; figures are not representative (use -c release)\n".utf8))
         #endif
         var results: [String: [String: Double]] = [:]
+        let propagation = scenarios.filter { ["export", "import", "endpoints", "stale"].contains($0) }
+        if !propagation.isEmpty {
+            let benchmark = PropagationBenchmark(
+                exports: exports, imports: imports, endpointChanges: endpointChanges, concurrency: concurrency)
+            results.merge(try await benchmark.run(propagation)) { $1 }
+        }
         for scenario in scenarios {
             switch scenario {
             case "apiserver":
