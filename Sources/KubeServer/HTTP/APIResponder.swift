@@ -227,6 +227,14 @@ struct APIResponder: HTTPResponder {
             } catch {
                 throw APIError.badRequest("the body of the request could not be decoded as YAML: \(error)")
             }
+        case ProtobufBody.contentType:
+            do {
+                return try ProtobufBody.decode(body)
+            } catch {
+                throw APIError(
+                    code: 415, reason: "UnsupportedMediaType",
+                    message: "the body of the request was in an unknown format - \(error.description); accepted media types include: application/json, application/yaml")
+            }
         default:
             throw APIError(
                 code: 415, reason: "UnsupportedMediaType",
