@@ -217,6 +217,8 @@ let package = Package(
             name: "LocalFleetTests",
             dependencies: [
                 "LocalFleet",
+                "FleetAPI",
+                "FleetNetworking",
                 "KubeServer",
                 "KubeClient",
                 "KubeModel",

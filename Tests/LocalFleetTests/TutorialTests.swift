@@ -1,5 +1,6 @@
 import Foundation
 import FleetAPI
+import FleetNetworking
 import KubeClient
 import KubeModel
 import LocalFleet
@@ -28,6 +29,17 @@ import Testing
             let held = await tutorial.run { step in steps.withLock { $0.append(step) } }
             #expect(held, "\(steps.withLock { $0.map { "\($0.held) \($0.title): \($0.observed)" } })")
             #expect(steps.withLock { $0.count } == 7)
+
+            // `fleetnet status` sees the same fleet.
+            let status = try await FleetStatus.gather(
+                hub: endpoints.clients["hub"]!, members: endpoints.clients.filter { $0.key != "hub" })
+            #expect(status.rows.map(\.service) == ["work/app"])
+            #expect(status.rows.first?.exportedBy == ["member-1", "member-2"])
+            #expect(status.rows.first?.importedBy == ["member-2"])
+            #expect(status.rows.first?.endpoints == ["member-1": 2, "member-2": 2])
+            #expect(status.rows.first?.conflicts.isEmpty == true)
+            #expect(status.rows.first?.externalIP?.hasPrefix("127.202.") == true)
+            #expect(status.table().hasPrefix("SERVICE"))
 
             // The members' agents reach the hub only as themselves: member-1's token may read its
             // own exchange namespace but not member-2's.
