@@ -242,6 +242,17 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "E2ETests",
+            dependencies: [
+                "LocalFleet",
+                "FleetAPI",
+                "KubeClient",
+                "KubeModel",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
             name: "KubeModelTests",
             dependencies: ["KubeModel"]
         ),

@@ -33,10 +33,19 @@ struct ExportResolution: Sendable {
     /// The ports of the resolved service.
     var ports: [FleetServicePort] { winner?.ports ?? [] }
 
-    /// Resolves `candidates` (the live exports of one service).
-    init(_ candidates: [ServiceExportCandidate]) {
+    /// Resolves `candidates` (the live exports of one service). `incumbentPorts` are the ports the
+    /// ServiceImport currently serves (nil when it has no cluster): on a tie of export times — they
+    /// have a resolution of one second, and a fast fleet exports and changes within one — an export
+    /// compatible with them wins, so a cluster that just changed its ports does not take the
+    /// service over from the clusters that kept them. Then the cluster name decides.
+    init(_ candidates: [ServiceExportCandidate], incumbentPorts: [FleetServicePort]? = nil) {
+        let incumbent = incumbentPorts.map(Self.portSet)
         let winner = candidates.min { lhs, rhs in
             if lhs.since != rhs.since { return lhs.since < rhs.since }
+            if let incumbent {
+                let (left, right) = (Self.portSet(lhs.ports) == incumbent, Self.portSet(rhs.ports) == incumbent)
+                if left != right { return left }
+            }
             if lhs.cluster != rhs.cluster { return lhs.cluster < rhs.cluster }
             return (lhs.export.metadata.name ?? "") < (rhs.export.metadata.name ?? "")
         }

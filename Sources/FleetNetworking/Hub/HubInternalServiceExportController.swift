@@ -70,9 +70,10 @@ public struct HubInternalServiceExportController: Reconciler {
             candidates.append(ServiceExportCandidate(export: current, cluster: cluster))
         }
 
-        let resolution = ExportResolution(candidates)
-        let serviceImports = context.hub.api(ServiceImport.self, namespace: key.namespace)
         var serviceImport = caches.serviceImports.get(key)
+        let resolution = ExportResolution(
+            candidates, incumbentPorts: (serviceImport?.status?.clusters ?? []).isEmpty ? nil : serviceImport?.status?.ports)
+        let serviceImports = context.hub.api(ServiceImport.self, namespace: key.namespace)
 
         guard !candidates.isEmpty else {
             // Nobody exports the service: withdraw it.

@@ -32,6 +32,11 @@ import Testing
         #expect(ExportResolution(tie).winner?.cluster == "m")
         #expect(ExportResolution(tie.reversed()).winner?.cluster == "m")
         #expect(ExportResolution(tie).clusters(of: tie) == ["m"])
+        // Unless the ServiceImport already serves the other one's ports: the incumbent keeps the
+        // service when a cluster changes its ports within the same second.
+        #expect(ExportResolution(tie, incumbentPorts: p80).winner?.cluster == "z")
+        #expect(ExportResolution(tie.reversed(), incumbentPorts: p80).clusters(of: tie) == ["z"])
+        #expect(ExportResolution(tie, incumbentPorts: p81).winner?.cluster == "m")
     }
 
     @Test func portsAreASetKeyedByNameProtocolAndPort() {
