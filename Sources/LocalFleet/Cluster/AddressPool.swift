@@ -3,6 +3,10 @@ import Synchronization
 // IPv4 addresses handed out from a /16 on loopback (127.X.0.0/16): pod IPs and LoadBalancer IPs
 // of the local fleet's clusters (DESIGN.md "The local fleet"). Addresses are reused only after
 // release; `.0` and `.255` host bytes are skipped so every address looks ordinary.
+//
+// One pool per prefix per process (`shared(prefix:)`), so fleets running side by side in one
+// process never hand out the same address; an address another process already serves on is
+// marked unavailable when binding to it fails, and the next one is taken.
 
 /// A pool of addresses `prefix.c.d` (prefix = first two octets).
 public final class AddressPool: Sendable {
@@ -18,6 +22,27 @@ public final class AddressPool: Sendable {
 
     public init(prefix: String) {
         self.prefix = prefix
+    }
+
+    private static let registry = Mutex<[String: AddressPool]>([:])
+
+    /// The process-wide pool of `prefix`.
+    public static func shared(prefix: String) -> AddressPool {
+        registry.withLock { pools in
+            if let pool = pools[prefix] { return pool }
+            let pool = AddressPool(prefix: prefix)
+            pools[prefix] = pool
+            return pool
+        }
+    }
+
+    /// `address` is in use elsewhere (binding to it failed): never hand it out again, and let
+    /// `owner` (which held it) get another one.
+    public func markUnavailable(_ address: String, heldBy owner: String) {
+        state.withLock { state in
+            if state.byOwner[owner] == address { state.byOwner[owner] = nil }
+            state.inUse[address] = "unavailable"
+        }
     }
 
     /// The address of `owner` (e.g. `namespace/pod`), allocating one on first request.

@@ -16,12 +16,14 @@ public final class ClusterAddons: Sendable {
     public let loadBalancerAddresses: AddressPool
     private let client: KubeClient
     private let logger: Logger
+    /// This cluster's owner names in the process-wide address pools.
+    private let ownerPrefix = "\(UUID().uuidString.prefix(8))"
 
     public init(clusterName: String, index: Int, client: KubeClient, logger: Logger) {
         precondition((1...45).contains(index), "member index \(index) is outside the local fleet's address plan")
         self.clusterName = clusterName
-        self.podAddresses = AddressPool(prefix: "127.\(10 + index)")
-        self.loadBalancerAddresses = AddressPool(prefix: "127.\(200 + index)")
+        self.podAddresses = AddressPool.shared(prefix: "127.\(10 + index)")
+        self.loadBalancerAddresses = AddressPool.shared(prefix: "127.\(200 + index)")
         self.client = client
         self.logger = logger
     }
@@ -37,14 +39,14 @@ public final class ClusterAddons: Sendable {
             {
                 await LightKubelet.make(
                     logger: self.logger,
-                    clusterName: self.clusterName, client: self.client, informers: informers,
+                    clusterName: self.clusterName, ownerPrefix: self.ownerPrefix, client: self.client, informers: informers,
                     addresses: self.podAddresses, runtime: runtime
                 ).run()
             },
             { await EndpointSliceController.make(logger: self.logger, client: self.client, informers: informers).run() },
             {
                 await LoadBalancerController.make(
-                    logger: self.logger,
+                    logger: self.logger, ownerPrefix: self.ownerPrefix,
                     client: self.client, informers: informers, addresses: self.loadBalancerAddresses,
                     balancers: balancers
                 ).run()

@@ -21,7 +21,12 @@ actor PodRuntime {
         for server in running { await server.stop() }
         servers[pod] = nil
         var started: [EchoServer] = []
-        for port in ports { started.append(try await EchoServer.start(host: host, port: port, body: body)) }
+        do {
+            for port in ports { started.append(try await EchoServer.start(host: host, port: port, body: body)) }
+        } catch {
+            for server in started { await server.stop() }
+            throw error
+        }
         servers[pod] = started
     }
 
@@ -36,6 +41,8 @@ actor PodRuntime {
 
 struct KubeletReconciler: Reconciler {
     let clusterName: String
+    /// Distinguishes this cluster's pods in the process-wide address pool.
+    let ownerPrefix: String
     let pods: InformerStore<Pod>
     let client: KubeClient
     let addresses: AddressPool
@@ -54,29 +61,35 @@ struct KubeletReconciler: Reconciler {
     }
 
     func reconcile(_ key: ObjectKey) async throws -> ReconcileResult {
-        let owner = key.description
+        let owner = "\(ownerPrefix)/\(key)"
         guard let pod = pods.get(key), !pod.metadata.isDeleting, let spec = pod.spec else {
             await runtime.stop(key)
             addresses.release(owner: owner)
             return .done
         }
-        let ip: String
-        if let existing = pod.status?.podIP, addresses.claim(existing, for: owner) {
-            ip = existing
-        } else {
-            ip = try addresses.address(for: owner)
-        }
         let runnable = spec.containers.allSatisfy { Self.runsImage($0.image) }
-        if runnable {
-            let ports = spec.containers.flatMap { container in
-                (container.ports ?? []).filter { ($0.protocol ?? "TCP") == "TCP" }.map { Int($0.containerPort) }
-            }
-            let body = EchoServer.body(
-                podName: key.name, podNamespace: key.namespace, clusterID: try await clusterID(for: pod))
-            try await runtime.ensure(key, host: ip, ports: ports, body: body)
-        } else {
-            await runtime.stop(key)
+        let ports = spec.containers.flatMap { container in
+            (container.ports ?? []).filter { ($0.protocol ?? "TCP") == "TCP" }.map { Int($0.containerPort) }
         }
+        let body = runnable
+            ? EchoServer.body(podName: key.name, podNamespace: key.namespace, clusterID: try await clusterID(for: pod)) : []
+        var ip = ""
+        for _ in 0..<64 {
+            if let existing = pod.status?.podIP, ip.isEmpty, addresses.claim(existing, for: owner) {
+                ip = existing
+            } else {
+                ip = try addresses.address(for: owner)
+            }
+            guard runnable else { break }
+            do {
+                try await runtime.ensure(key, host: ip, ports: ports, body: body)
+                break
+            } catch where AddressInUse.matches(error) {
+                // Another fleet (another process) serves on this address: take the next one.
+                addresses.markUnavailable(ip, heldBy: owner)
+            }
+        }
+        if !runnable { await runtime.stop(key) }
         var status = pod.status ?? PodStatus()
         let before = status
         let now = Time(Date())
@@ -132,7 +145,7 @@ struct KubeletReconciler: Reconciler {
 
 enum LightKubelet {
     static func make(
-        logger: Logger, clusterName: String, client: KubeClient, informers: SharedInformers, addresses: AddressPool,
+        logger: Logger, clusterName: String, ownerPrefix: String, client: KubeClient, informers: SharedInformers, addresses: AddressPool,
         runtime: PodRuntime
     ) -> Controller<KubeletReconciler> {
         ControllerBuilder(name: "kubelet")
@@ -140,7 +153,7 @@ enum LightKubelet {
             .for(Pod.self, in: informers)
             .workers(4)
             .build(reconciler: KubeletReconciler(
-                clusterName: clusterName, pods: informers.informer(for: Pod.self).store, client: client,
+                clusterName: clusterName, ownerPrefix: ownerPrefix, pods: informers.informer(for: Pod.self).store, client: client,
                 addresses: addresses, runtime: runtime))
     }
 }

@@ -20,8 +20,13 @@ actor LoadBalancers {
         for proxy in running { await proxy.stop() }
         proxies[service] = nil
         var started: [TCPProxy] = []
-        for port in ports {
-            started.append(try await TCPProxy.start(host: host, port: port) { backends(port) })
+        do {
+            for port in ports {
+                started.append(try await TCPProxy.start(host: host, port: port) { backends(port) })
+            }
+        } catch {
+            for proxy in started { await proxy.stop() }
+            throw error
         }
         proxies[service] = started
     }
@@ -36,6 +41,8 @@ actor LoadBalancers {
 }
 
 struct LoadBalancerReconciler: Reconciler {
+    /// Distinguishes this cluster's Services in the process-wide address pool.
+    let ownerPrefix: String
     let services: InformerStore<Service>
     let slices: InformerStore<EndpointSlice>
     let client: KubeClient
@@ -43,7 +50,7 @@ struct LoadBalancerReconciler: Reconciler {
     let balancers: LoadBalancers
 
     func reconcile(_ key: ObjectKey) async throws -> ReconcileResult {
-        let owner = key.description
+        let owner = "\(ownerPrefix)/\(key)"
         guard let service = services.get(key), !service.metadata.isDeleting, service.spec?.type == "LoadBalancer" else {
             await balancers.stop(key)
             addresses.release(owner: owner)
@@ -55,17 +62,25 @@ struct LoadBalancerReconciler: Reconciler {
             }
             return .done
         }
-        let ip: String
-        if let existing = service.status?.loadBalancer?.ingress?.first?.ip, addresses.claim(existing, for: owner) {
-            ip = existing
-        } else {
-            ip = try addresses.address(for: owner)
-        }
         let servicePorts = (service.spec?.ports ?? []).filter { ($0.protocol ?? "TCP") == "TCP" }
         let slices = self.slices
-        try await balancers.ensure(key, host: ip, ports: servicePorts.map { Int($0.port) }) { port in
-            guard let servicePort = servicePorts.first(where: { Int($0.port) == port }) else { return [] }
-            return Self.readyBackends(of: key, port: servicePort, in: slices)
+        var ip = ""
+        for _ in 0..<64 {
+            if let existing = service.status?.loadBalancer?.ingress?.first?.ip, ip.isEmpty, addresses.claim(existing, for: owner) {
+                ip = existing
+            } else {
+                ip = try addresses.address(for: owner)
+            }
+            do {
+                try await balancers.ensure(key, host: ip, ports: servicePorts.map { Int($0.port) }) { port in
+                    guard let servicePort = servicePorts.first(where: { Int($0.port) == port }) else { return [] }
+                    return Self.readyBackends(of: key, port: servicePort, in: slices)
+                }
+                break
+            } catch where AddressInUse.matches(error) {
+                // Another fleet (another process) serves on this address: take the next one.
+                addresses.markUnavailable(ip, heldBy: owner)
+            }
         }
         let desired = LoadBalancerStatus(ingress: [LoadBalancerIngress(ip: ip, ipMode: "VIP")])
         guard service.status?.loadBalancer != desired else { return .done }
@@ -95,13 +110,14 @@ struct LoadBalancerReconciler: Reconciler {
 
 enum LoadBalancerController {
     static func make(
-        logger: Logger, client: KubeClient, informers: SharedInformers, addresses: AddressPool, balancers: LoadBalancers
+        logger: Logger, ownerPrefix: String, client: KubeClient, informers: SharedInformers, addresses: AddressPool,
+        balancers: LoadBalancers
     ) -> Controller<LoadBalancerReconciler> {
         ControllerBuilder(name: "loadbalancer")
             .logger(logger)
             .for(Service.self, in: informers)
             .build(reconciler: LoadBalancerReconciler(
-                services: informers.informer(for: Service.self).store,
+                ownerPrefix: ownerPrefix, services: informers.informer(for: Service.self).store,
                 slices: informers.informer(for: EndpointSlice.self).store, client: client,
                 addresses: addresses, balancers: balancers))
     }
