@@ -82,7 +82,8 @@ import Testing
             #expect(verbose.status == 200 && verbose.body == "[+]caches-synced ok\n[+]ping ok\nhealthz check passed\n")
 
             // The other holder releases: the manager leads and starts the gated runnable.
-            _ = try await retryOnConflict {
+            // The elector renews every 100 ms: on a loaded machine a few tries can all lose the race.
+            _ = try await retryOnConflict(backoff: Backoff(duration: .milliseconds(20), factor: 1.5, jitter: 0.5, steps: 30, cap: .milliseconds(500))) {
                 var lease = try await leases.get("manager")
                 lease.spec?.holderIdentity = ""
                 lease.spec?.leaseDurationSeconds = 1
@@ -94,7 +95,8 @@ import Testing
             #expect(exposition[#"leader_election_master_status{name="manager"}"#] == 1)
 
             // Leadership lost (the lease is taken over): the gated runnable is cancelled at once.
-            _ = try await retryOnConflict {
+            // The elector renews every 100 ms: on a loaded machine a few tries can all lose the race.
+            _ = try await retryOnConflict(backoff: Backoff(duration: .milliseconds(20), factor: 1.5, jitter: 0.5, steps: 30, cap: .milliseconds(500))) {
                 var lease = try await leases.get("manager")
                 lease.spec?.holderIdentity = "other"
                 lease.spec?.leaseDurationSeconds = 60
