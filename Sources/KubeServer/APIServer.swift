@@ -114,7 +114,7 @@ public final class APIServer: ServiceLifecycle.Service, Sendable {
         let security = ServerSecurity(
             authenticator: Authenticator(tokens: configuration.tokens, allowsAnonymous: configuration.allowsAnonymous),
             authorizer: configuration.authorizationEnabled ? RBACAuthorizer(source: StoreRBACPolicySource(core: core)) : nil,
-            onDenied: { [denied] attributes in denied.withLock { $0.append(attributes) } })
+            onDenied: { [self] attributes in denied.withLock { $0.append(attributes) } })
         let responder = APIResponder(core: core, security: security)
         let serverBuilder: HTTPServerBuilder
         let http1 = HTTPServerBuilder.http1(configuration: .init(additionalChannelHandlers: [ClientHangUpHandler()]))
