@@ -157,7 +157,8 @@ import Testing
         let components = ["hub-net-controller-manager", "member-net-controller-manager", "mcs-controller-manager", "net-crd-installer"]
         let package = try String(contentsOf: root.appendingPathComponent("Package.swift"), encoding: .utf8)
         for component in components {
-            #expect(script.contains("$REGISTRY/\(component):$TAG"), "\(component) tag documented")
+            #expect(script.contains("<REGISTRY>/\(component):<TAG>"), "\(component) tag documented")
+            #expect(script.contains(component), "\(component) built")
             #expect(package.contains(".executable(name: \"\(component)\""), "\(component) is a product")
         }
         #expect(FileManager.default.isExecutableFile(atPath: root.appendingPathComponent("scripts/build-images.sh").path))
