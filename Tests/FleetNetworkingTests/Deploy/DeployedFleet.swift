@@ -185,7 +185,7 @@ struct DeployedFleet: Sendable {
             _ = try await hub.admin.api(InternalMemberCluster.self, namespace: namespace).create(
                 InternalMemberCluster(
                     metadata: ObjectMeta(name: member.name, namespace: namespace),
-                    spec: InternalMemberClusterSpec(state: InternalMemberClusterSpec.join, heartbeatPeriodSeconds: 30)))
+                    spec: InternalMemberClusterSpec(state: InternalMemberClusterSpec.join, heartbeatPeriodSeconds: 5)))
         }
     }
 

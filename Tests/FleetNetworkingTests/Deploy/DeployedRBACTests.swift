@@ -114,6 +114,8 @@ import Testing
                     try await Self.reached(milestone, in: fleet)
                 }
             }
+            // Steady state too: heartbeats (every 5 s), lease renewals, resyncs.
+            try await consistently("no request is denied", for: .seconds(6)) { fleet.denials.isEmpty }
             #expect(fleet.denials.isEmpty, "requests denied with the rendered RBAC:\n\(fleet.denials.joined(separator: "\n"))")
         }
     }
