@@ -59,6 +59,11 @@ public final class APIServer: ServiceLifecycle.Service, Sendable {
     public let core: APIServerCore
     private let logger: Logger
     private let boundPort = Mutex<(port: Int?, waiters: [CheckedContinuation<Int, Never>])>((nil, []))
+    private let denied = Mutex<[AuthorizationAttributes]>([])
+
+    /// Every request authorization denied with 403 since the server started, oldest first (an
+    /// audit trail for tests that run components with exactly the permissions they should need).
+    public var deniedRequests: [AuthorizationAttributes] { denied.withLock { $0 } }
 
     public convenience init(configuration: APIServerConfiguration, logger: Logger? = nil) throws {
         self.init(configuration: configuration, core: try APIServerCore(options: configuration.options), logger: logger)
@@ -108,7 +113,8 @@ public final class APIServer: ServiceLifecycle.Service, Sendable {
     public func run() async throws {
         let security = ServerSecurity(
             authenticator: Authenticator(tokens: configuration.tokens, allowsAnonymous: configuration.allowsAnonymous),
-            authorizer: configuration.authorizationEnabled ? RBACAuthorizer(source: StoreRBACPolicySource(core: core)) : nil)
+            authorizer: configuration.authorizationEnabled ? RBACAuthorizer(source: StoreRBACPolicySource(core: core)) : nil,
+            onDenied: { [self] attributes in denied.withLock { $0.append(attributes) } })
         let responder = APIResponder(core: core, security: security)
         let serverBuilder: HTTPServerBuilder
         let http1 = HTTPServerBuilder.http1(configuration: .init(additionalChannelHandlers: [ClientHangUpHandler()]))

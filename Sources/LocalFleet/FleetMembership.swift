@@ -1,4 +1,5 @@
 import FleetAPI
+import FleetNetworking
 import KubeClient
 import KubeModel
 
@@ -12,24 +13,11 @@ public enum FleetMembership {
     public static func agentUser(_ member: String) -> String { "fleetnet:member:\(member)" }
 
     /// The name of the Role and RoleBinding granting a member's agents their hub permissions.
-    public static let roleName = "fleet-networking-member-agent"
+    public static let roleName = MemberAgentHubAccess.name
 
-    /// What a member's agents do in their hub namespace, and nothing else.
-    public static let hubRules: [PolicyRule] = [
-        PolicyRule(
-            verbs: ["get", "list", "watch", "create", "update", "patch", "delete"],
-            apiGroups: [NetworkingGroup.name],
-            resources: [InternalServiceExport.plural, InternalServiceImport.plural, EndpointSliceExport.plural]),
-        PolicyRule(
-            verbs: ["get", "list", "watch", "update", "patch"], apiGroups: [NetworkingGroup.name],
-            resources: [EndpointSliceImport.plural]),
-        PolicyRule(
-            verbs: ["get", "list", "watch"], apiGroups: [ClusterGroup.name], resources: [InternalMemberCluster.plural]),
-        PolicyRule(
-            verbs: ["get", "update", "patch"], apiGroups: [ClusterGroup.name],
-            resources: [InternalMemberCluster.plural + "/status"]),
-        PolicyRule(verbs: ["create", "update", "patch"], apiGroups: [""], resources: ["events"]),
-    ]
+    /// What a member's agents do in their hub namespace, and nothing else (the one list the
+    /// manifests in config/member-hub-access are checked against).
+    public static var hubRules: [PolicyRule] { MemberAgentHubAccess.rules }
 
     /// Joins `member` to the fleet on `hub` (idempotent).
     public static func join(

@@ -8,6 +8,8 @@ struct ServerSecurity: Sendable {
     let authenticator: Authenticator
     /// nil: every authenticated request is allowed.
     let authorizer: RBACAuthorizer?
+    /// Told about every request authorization denies (before the 403 is sent).
+    var onDenied: @Sendable (AuthorizationAttributes) -> Void = { _ in }
 
     func authenticate(authorization: String?, channel: any Channel) async throws(APIError) -> UserInfo {
         let certificateUser = await authenticator.identity(fromPeerCertificateOf: channel)
@@ -33,6 +35,7 @@ struct ServerSecurity: Sendable {
         }
         let decision = await authorizer.authorize(attributes)
         guard decision.isAllowed else {
+            onDenied(attributes)
             let status = KubeAuthStatus.forbidden(attributes, reason: decision.reason)
             throw APIError(
                 code: 403, reason: "Forbidden", message: status["message"]?.stringValue ?? "forbidden",

@@ -1,0 +1,166 @@
+import FleetAPI
+import FleetNetworking
+import Foundation
+import KubeModel
+import Testing
+
+// The rendered manifests of config/ (kubectl kustomize; skipped without kubectl) and the image
+// build files: what can be checked without a cluster or a container engine.
+
+@Suite struct DeploymentManifestTests {
+    static func skipWithoutKubectl(_ test: String) -> Bool {
+        guard RenderedManifests.kubectl == nil else { return false }
+        print("DeploymentManifestTests.\(test): skipped, kubectl is not installed (needed for `kubectl kustomize config/...`)")
+        return true
+    }
+
+    /// The hub-side Role of a member's agents grants exactly MemberAgentHubAccess.rules (the Swift
+    /// list LocalFleet grants), in fleet-member-<name> only, to the ServiceAccount whose token
+    /// the member's agents use.
+    @Test func memberHubAccessIsTheSwiftListInTheMembersNamespaceOnly() throws {
+        if Self.skipWithoutKubectl("memberHubAccess") { return }
+        let rendered = try RenderedManifests.render(
+            "overlays/hub-member", inputs: ["overlays/hub-member/member.env": "MEMBER_CLUSTER_NAME=east-2\n"])
+        #expect(rendered.ofKind("ClusterRole").isEmpty && rendered.ofKind("ClusterRoleBinding").isEmpty)
+        #expect(rendered.ofKind("ConfigMap").isEmpty, "the input ConfigMap is local to kustomize")
+        let role: Role = try #require(rendered.ofKind("Role").first).decode()
+        #expect(rendered.ofKind("Role").count == 1)
+        #expect(role.metadata.namespace == FleetNamespaces.member("east-2"))
+        #expect(Grant.of(role.rules ?? []) == Grant.of(MemberAgentHubAccess.rules), "config/member-hub-access/rbac.yaml and MemberAgentHubAccess.rules differ")
+        let binding: RoleBinding = try #require(rendered.ofKind("RoleBinding").first).decode()
+        #expect(binding.metadata.namespace == FleetNamespaces.member("east-2"))
+        #expect(binding.roleRef.kind == "Role" && binding.roleRef.name == role.metadata.name)
+        let subject = try #require(binding.subjects?.first)
+        #expect(subject.kind == "ServiceAccount")
+        #expect(
+            "system:serviceaccount:\(subject.namespace ?? ""):\(subject.name)" == MemberAgentHubAccess.serviceAccountUser(member: "east-2"))
+        for document in rendered.documents {
+            #expect(document[path: ["metadata", "namespace"]]?.stringValue == FleetNamespaces.member("east-2"))
+        }
+    }
+
+    /// The hub overlay installs every networking CRD, the member overlay the member ones.
+    @Test func overlaysInstallTheRightCRDs() throws {
+        if Self.skipWithoutKubectl("overlaysInstallTheRightCRDs") { return }
+        func names(_ rendered: RenderedManifests) -> Set<String> {
+            Set(rendered.ofKind("CustomResourceDefinition").compactMap { $0[path: ["metadata", "name"]]?.stringValue })
+        }
+        #expect(names(try RenderedManifests.render("overlays/hub")) == Set(FleetCRDs.networking.map(\.name)))
+        #expect(names(try RenderedManifests.render("overlays/member")) == Set(FleetCRDs.member.map(\.name)))
+        #expect(names(try RenderedManifests.render("crd")) == Set(FleetCRDs.networking.map(\.name)))
+    }
+
+    /// Every Deployment: fleet-system, hardened pod and container, the reference's resources,
+    /// its ports, and probes on the (hub-side) health port.
+    @Test func deploymentsAreHardenedAndProbed() throws {
+        if Self.skipWithoutKubectl("deploymentsAreHardenedAndProbed") { return }
+        let hub = try RenderedManifests.render("overlays/hub")
+        let member = try RenderedManifests.render(
+            "overlays/member",
+            inputs: [
+                "overlays/member/hub-connection.env":
+                    "HUB_SERVER_URL=https://hub.example:443\nMEMBER_CLUSTER_NAME=east-2\nHUB_CERTIFICATE_AUTHORITY=Q0E=\n"
+            ])
+        let expectedPorts: [String: Set<Int64>] = [
+            "hub-net-controller-manager": [8080, 8081],
+            "member-net-controller-manager": [8080, 8081, 8090, 8091],
+            "mcs-controller-manager": [8080, 8081, 8090, 8091],
+        ]
+        let deployments = hub.ofKind("Deployment") + member.ofKind("Deployment")
+        #expect(Set(deployments.compactMap { $0[path: ["metadata", "name"]]?.stringValue }) == Set(expectedPorts.keys))
+        for deployment in deployments {
+            let name = deployment[path: ["metadata", "name"]]?.stringValue ?? "?"
+            #expect(deployment[path: ["metadata", "namespace"]]?.stringValue == FleetNamespaces.fleetSystem, "\(name)")
+            let pod = try #require(deployment[path: ["spec", "template", "spec"]])
+            #expect(pod[path: ["securityContext", "runAsNonRoot"]]?.boolValue == true, "\(name)")
+            #expect(pod[path: ["securityContext", "runAsUser"]]?.intValue == 65532, "\(name)")
+            let container = try #require(pod["containers"]?[0])
+            #expect(container[path: ["securityContext", "readOnlyRootFilesystem"]]?.boolValue == true, "\(name)")
+            #expect(container[path: ["securityContext", "allowPrivilegeEscalation"]]?.boolValue == false, "\(name)")
+            #expect(container[path: ["securityContext", "capabilities", "drop"]]?.arrayValue == ["ALL"], "\(name)")
+            #expect(container[path: ["resources", "limits", "cpu"]]?.stringValue == "500m", "\(name)")
+            #expect(container[path: ["resources", "limits", "memory"]]?.stringValue == "1Gi", "\(name)")
+            #expect(container[path: ["resources", "requests", "cpu"]]?.stringValue == "100m", "\(name)")
+            #expect(container[path: ["resources", "requests", "memory"]]?.stringValue == "128Mi", "\(name)")
+            let ports = container["ports"]?.arrayValue ?? []
+            #expect(Set(ports.compactMap { $0["containerPort"]?.intValue }) == expectedPorts[name], "\(name)")
+            for (probe, path) in [("livenessProbe", "/healthz"), ("readinessProbe", "/readyz")] {
+                #expect(container[path: [probe, "httpGet", "path"]]?.stringValue == path, "\(name) \(probe)")
+                let portName = container[path: [probe, "httpGet", "port"]]?.stringValue
+                let port = ports.first { $0["name"]?.stringValue == portName }?["containerPort"]?.intValue
+                #expect(port == 8081, "\(name) \(probe) probes the health port")
+            }
+            // The manager accepts every argument (parsed as the binary parses them).
+            let arguments = (container["args"]?.arrayValue ?? []).compactMap(\.stringValue)
+            #expect(arguments.contains("--leader-election-namespace=fleet-system"), "\(name)")
+        }
+
+        // Member binaries: the hub connection from the generated ConfigMap, the token file from
+        // the hub-token Secret at CONFIG_PATH.
+        let connection = try #require(member.ofKind("ConfigMap").first)
+        #expect(connection[path: ["data", "HUB_SERVER_URL"]]?.stringValue == "https://hub.example:443")
+        #expect(connection[path: ["data", "MEMBER_CLUSTER_NAME"]]?.stringValue == "east-2")
+        #expect(connection[path: ["data", "HUB_CERTIFICATE_AUTHORITY"]]?.stringValue == "Q0E=")
+        let connectionName = connection[path: ["metadata", "name"]]?.stringValue
+        for deployment in member.ofKind("Deployment") {
+            let pod = try #require(deployment[path: ["spec", "template", "spec"]])
+            let env = pod["containers"]?[0]?["env"]?.arrayValue ?? []
+            for variable in [HubConnection.hubServerURL, HubConnection.memberClusterName, HubConnection.hubCertificateAuthority] {
+                let reference = env.first { $0["name"]?.stringValue == variable }?[path: ["valueFrom", "configMapKeyRef"]]
+                #expect(reference?["name"]?.stringValue == connectionName && reference?["key"]?.stringValue == variable, "\(variable)")
+            }
+            let configPath = env.first { $0["name"]?.stringValue == HubConnection.configPath }?["value"]?.stringValue
+            #expect(configPath == "/config/token")
+            let mount = pod["containers"]?[0]?["volumeMounts"]?.arrayValue?.first { $0["mountPath"]?.stringValue == "/config" }
+            let volume = pod["volumes"]?.arrayValue?.first { $0["name"] == mount?["name"] }
+            #expect(volume?[path: ["secret", "secretName"]]?.stringValue == "hub-token")
+        }
+    }
+
+    /// The rendered Deployments' arguments are accepted by the binaries' own flag parsing.
+    @Test func deploymentArgumentsParse() throws {
+        if Self.skipWithoutKubectl("deploymentArgumentsParse") { return }
+        let rendered = try RenderedManifests.render("overlays/hub").ofKind("Deployment")
+            + RenderedManifests.render("overlays/member").ofKind("Deployment")
+        for deployment in rendered {
+            let name = deployment[path: ["metadata", "name"]]?.stringValue ?? "?"
+            let arguments = (deployment[path: ["spec", "template", "spec", "containers"]]?[0]?["args"]?.arrayValue ?? []).compactMap(\.stringValue)
+            switch name {
+            case "hub-net-controller-manager":
+                let options = try HubNetOptions.parse(GoFlagSyntax.normalize(arguments, booleanFlags: HubNetOptions.booleanFlags))
+                #expect(options.enableTrafficManagerFeature.value == false)
+                #expect(options.forceDeleteWaitTime.value == .seconds(120))
+            case "member-net-controller-manager":
+                let options = try MemberNetOptions.parse(GoFlagSyntax.normalize(arguments, booleanFlags: MemberNetOptions.booleanFlags))
+                #expect(options.memberHealthProbeBindAddress == ":8091" && options.common.hubHealthProbeBindAddress == ":8081")
+            case "mcs-controller-manager":
+                let options = try MCSOptions.parse(GoFlagSyntax.normalize(arguments, booleanFlags: MCSOptions.booleanFlags))
+                #expect(options.healthProbeBindAddress == ":8091" && options.common.hubHealthProbeBindAddress == ":8081")
+            default:
+                Issue.record("unexpected Deployment \(name)")
+            }
+        }
+    }
+
+    /// What can be checked of the image build without a container engine: the Dockerfile builds
+    /// a static-stdlib release binary of the chosen component and runs it as 65532; the script
+    /// builds exactly the executables the package defines.
+    @Test func imageBuildFiles() throws {
+        let root = RenderedManifests.repositoryRoot
+        let dockerfile = try String(contentsOf: root.appendingPathComponent("Dockerfile"), encoding: .utf8)
+        #expect(dockerfile.contains("swift build -c release --static-swift-stdlib --product \"${COMPONENT}\""))
+        #expect(dockerfile.contains("ARG COMPONENT"))
+        #expect(dockerfile.contains("\nUSER 65532"))
+        #expect(dockerfile.contains("/workspace/config/crd/bases"), "net-crd-installer's fixed CRD directory")
+        #expect(dockerfile.components(separatedBy: "\nFROM ").count == 3, "two stages")
+        let script = try String(contentsOf: root.appendingPathComponent("scripts/build-images.sh"), encoding: .utf8)
+        let components = ["hub-net-controller-manager", "member-net-controller-manager", "mcs-controller-manager", "net-crd-installer"]
+        let package = try String(contentsOf: root.appendingPathComponent("Package.swift"), encoding: .utf8)
+        for component in components {
+            #expect(script.contains("<REGISTRY>/\(component):<TAG>"), "\(component) tag documented")
+            #expect(script.contains(component), "\(component) built")
+            #expect(package.contains(".executable(name: \"\(component)\""), "\(component) is a product")
+        }
+        #expect(FileManager.default.isExecutableFile(atPath: root.appendingPathComponent("scripts/build-images.sh").path))
+    }
+}
