@@ -126,6 +126,20 @@ import Testing
         #expect(try await fleetServices2.get(derived).spec?.ports?.map(\.port) == [80])
         #expect(try await E2E.mcsValid(member2).map { $0.1 } == MultiClusterServiceConditions.Reason.foundServiceImport)
 
+        // 5b. Touching the winning Service (a label; a load balancer's status would do the same)
+        //     changes nothing: the incumbent keeps the service, member-1 stays in conflict.
+        try await Task.sleep(for: .seconds(1.1))  // the export stamps have whole seconds
+        try await update(services(member2), "app") { service in
+            service.metadata.labels = (service.metadata.labels ?? [:]).merging(["touched": "yes"]) { $1 }
+        }
+        try await consistently("member-2 keeps the service while member-1 is in conflict", for: .seconds(3)) {
+            let status = try await hubImports.get("app").status
+            let member1Conflicted = try await E2E.exportState(member1, valid: E2E.validExport, conflict: E2E.conflict)
+            let member2Valid = try await E2E.exportState(member2, valid: E2E.validExport, conflict: E2E.noConflict)
+            return status?.clusterNames == ["member-2"] && status?.ports?.map(\.port) == [80] && member1Conflicted && member2Valid
+        }
+        #expect(try await fleetServices2.get(derived).spec?.ports?.map(\.port) == [80])
+
         // 6. member-1 fixes it.
         try await update(services(member1), "app") { service in
             service.spec?.ports = [ServicePort(name: "http", protocol: "TCP", port: 80, targetPort: .int(8080))]
