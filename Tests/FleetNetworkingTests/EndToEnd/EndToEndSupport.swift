@@ -27,7 +27,9 @@ extension FleetTestbed {
         heartbeatPeriodSeconds: Int32 = 60, _ body: @Sendable (RunningFleet) async throws -> T
     ) async throws -> T {
         let imcs = hub.client.api(InternalMemberCluster.self)
-        for member in members {
+        for member in members where try await getIfPresent(
+            hub.client.api(InternalMemberCluster.self, namespace: FleetNamespaces.member(member.name)), member.name) == nil
+        {
             _ = try await imcs.create(
                 InternalMemberCluster(
                     metadata: ObjectMeta(name: member.name, namespace: FleetNamespaces.member(member.name)),
