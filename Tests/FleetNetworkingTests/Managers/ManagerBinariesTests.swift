@@ -202,6 +202,8 @@ import Testing
                     ]))
                 // The processes carry a service end to end.
                 try await E2E.exportAndImport(fleet, timeout: .seconds(90))
+                // Converged processes write nothing but their leases and heartbeats.
+                try await EndToEndTests.assertQuiet(fleet)
                 for running in processes {
                     #expect(running.process.isRunning, "\(running.name) is still running")
                 }
