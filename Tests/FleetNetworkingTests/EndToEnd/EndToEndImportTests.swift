@@ -108,3 +108,55 @@ import Testing
         }
     }
 }
+
+extension EndToEndImportTests {
+    /// Deleting an application namespace deletes everything in it at once (Service, slices,
+    /// ServiceExport or MultiClusterService and ServiceImport, held by their finalizers): the
+    /// fleet withdraws the exports and the import, and the namespaces go away.
+    @Test func deletedNamespacesWithdrawTheirExportsAndImports() async throws {
+        try await FleetTestbed.run { fleet in
+            try await fleet.runningEverything { _ in
+                let ns = E2E.namespace
+                let member1 = fleet.member("member-1")
+                let member2 = fleet.member("member-2")
+                try await E2E.exportAndImport(fleet)
+                let derived = try #require(try await E2E.derivedServiceName(member2))
+
+                // The exporter's namespace goes.
+                _ = try await member1.client.api(Namespace.self).delete(ns)
+                try await eventually("member-1's namespace is gone", timeout: .seconds(60)) {
+                    try await getIfPresent(member1.client.api(Namespace.self), ns) == nil
+                }
+                try await eventually("member-1's endpoints leave the import") {
+                    try await E2E.importedAddresses(member2, derived: derived) == ["127.12.0.1", "127.12.0.2"]
+                }
+                try await eventually("only member-2 exports app") {
+                    try await fleet.hub.client.api(ServiceImport.self, namespace: ns).get("app").status?.clusterNames == ["member-2"]
+                }
+
+                // The importer's namespace goes (its exports and its MCS with it).
+                _ = try await member2.client.api(Namespace.self).delete(ns)
+                try await eventually("member-2's namespace is gone", timeout: .seconds(60)) {
+                    try await getIfPresent(member2.client.api(Namespace.self), ns) == nil
+                }
+                try await eventually("the derived Service and imported slices are gone") {
+                    let service = try await getIfPresent(member2.client.api(Service.self, namespace: FleetNamespaces.fleetSystem), derived)
+                    let slices = try await E2E.fleetSystemSlices(member2)
+                    return service == nil && slices.isEmpty
+                }
+                try await eventually("the hub forgets the service") {
+                    let serviceImport = try await getIfPresent(fleet.hub.client.api(ServiceImport.self, namespace: ns), "app")
+                    var leftovers = 0
+                    for member in fleet.members {
+                        let hubNamespace = FleetNamespaces.member(member.name)
+                        leftovers += try await fleet.hub.client.api(InternalServiceExport.self, namespace: hubNamespace).list().items.count
+                        leftovers += try await fleet.hub.client.api(InternalServiceImport.self, namespace: hubNamespace).list().items.count
+                        leftovers += try await fleet.hub.client.api(EndpointSliceExport.self, namespace: hubNamespace).list().items.count
+                        leftovers += try await fleet.hub.client.api(EndpointSliceImport.self, namespace: hubNamespace).list().items.count
+                    }
+                    return serviceImport == nil && leftovers == 0
+                }
+            }
+        }
+    }
+}
