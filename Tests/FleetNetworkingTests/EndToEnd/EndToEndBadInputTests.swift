@@ -78,6 +78,28 @@ import Testing
                 try await eventually("the first endpoint of the empty service arrives") {
                     try await E2E.importedAddresses(member2, derived: derived) == ["127.11.1.1"]
                 }
+                // A malformed weight on a live export is reported but keeps its traffic; weight 0
+                // withdraws it; no annotation restores it.
+                try await update(exports1, "empty") { $0.metadata.annotations = [FleetAnnotations.weight: "1001"] }
+                try await eventually("an out-of-range weight is reported") {
+                    try await E2E.exportState(
+                        member1, "empty", valid: (ConditionStatus.false, ServiceExportConditions.Reason.invalidWeightAnnotation),
+                        conflict: nil)
+                }
+                try await consistently("the export keeps its traffic", for: .seconds(1)) {
+                    try await E2E.importedAddresses(member2, derived: derived) == ["127.11.1.1"]
+                }
+                try await update(exports1, "empty") { $0.metadata.annotations = [FleetAnnotations.weight: "0"] }
+                try await eventually("weight 0 withdraws the export") {
+                    let valid = try await E2E.exportState(member1, "empty", valid: E2E.validExport, conflict: nil)
+                    let addresses = try await E2E.importedAddresses(member2, derived: derived)
+                    return valid && addresses.isEmpty
+                }
+                try await update(exports1, "empty") { $0.metadata.annotations = nil }
+                try await eventually("the default weight exports it again") {
+                    try await E2E.importedAddresses(member2, derived: derived) == ["127.11.1.1"]
+                }
+
                 // The ghost import is served as soon as someone exports `nothing`.
                 _ = try await services1.create(makeService(ns, "nothing"))
                 _ = try await exports1.create(E2E.serviceExport("nothing"))
