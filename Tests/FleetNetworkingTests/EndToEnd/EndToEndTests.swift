@@ -67,6 +67,14 @@ import Testing
         #expect(derivedService.spec?.type == "LoadBalancer")
         #expect(derivedService.spec?.ports?.map(\.port) == [80])
         let derivedUID = derivedService.metadata.uid
+        // A load balancer (here: the test, as a cloud controller would) gives the derived Service
+        // an address; the MCS reports it.
+        try await update(fleetServices2, derived, status: true) { service in
+            service.status = ServiceStatus(loadBalancer: LoadBalancerStatus(ingress: [LoadBalancerIngress(ip: "127.202.0.1")]))
+        }
+        try await eventually("the MCS reports the load balancer's address") {
+            try await mcsAPI.get("app").status?.loadBalancer?.ingress?.first?.ip == "127.202.0.1"
+        }
         try await eventually("member-2's ServiceImport mirrors the hub's") {
             try await member2Imports.get("app").status?.clusterNames.sorted() == ["member-1", "member-2"]
         }
@@ -110,6 +118,9 @@ import Testing
         }
 
         // 5. member-1 changes its port: conflict; its endpoints leave; member-2 is unaffected.
+        //    (The younger export loses; export stamps have whole seconds and a tie goes to the
+        //    smaller cluster name, so the change must come at least a second after the exports.)
+        try await Task.sleep(for: .seconds(1.1))
         try await update(services(member1), "app") { service in
             service.spec?.ports = [ServicePort(name: "http", protocol: "TCP", port: 81, targetPort: .int(8080))]
         }
@@ -179,6 +190,9 @@ import Testing
             try await E2E.importedAddresses(member2, derived: derived) == Set(addresses1 + addresses2)
         }
         #expect(try await fleetServices2.get(derived).metadata.uid == derivedUID)
+        try await eventually("the MCS reports the same load balancer address again") {
+            try await mcsAPI.get("app").status?.loadBalancer?.ingress?.first?.ip == "127.202.0.1"
+        }
 
         // 10. The MCS goes: derived Service, member ServiceImport, imported slices and the hub
         //     claim go with it.
