@@ -23,11 +23,9 @@ import Testing
         agent(imc, type)?.conditions?.condition(ofType: AgentConditions.joined)
     }
 
+    /// Sets the IMC's state, retrying on conflicts (both agents write its status concurrently).
     static func setState(_ hub: KubeClient, _ state: String) async throws {
-        let api = hub.api(InternalMemberCluster.self, namespace: hubNamespace)
-        var imc = try await api.get(cluster)
-        imc.spec.state = state
-        _ = try await api.replace(imc)
+        try await update(hub.api(InternalMemberCluster.self, namespace: hubNamespace), cluster) { $0.spec.state = state }
     }
 
     /// Runs both agents (and the MCS controller, which owns the MCS finalizer) for member-1.
@@ -113,10 +111,8 @@ import Testing
             try await consistently("the export agent waits for the held ServiceExport", for: .seconds(1)) {
                 Self.joined(try await api.get(Self.cluster), AgentTypes.serviceExportImportAgent)?.status == "True"
             }
-            var held = try await exportAPI.get("held")
-            #expect(held.metadata.isDeleting)
-            held.metadata.finalizers = nil
-            _ = try await exportAPI.replace(held)
+            #expect(try await exportAPI.get("held").metadata.isDeleting)
+            try await update(exportAPI, "held") { $0.metadata.finalizers = nil }
             try await eventually("the export agent reports AgentLeft once every ServiceExport is gone") {
                 let condition = Self.joined(try await api.get(Self.cluster), AgentTypes.serviceExportImportAgent)
                 return try await exportAPI.list().items.isEmpty && condition?.status == "False"
