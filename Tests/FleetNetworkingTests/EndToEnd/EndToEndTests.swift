@@ -118,9 +118,8 @@ import Testing
         }
 
         // 5. member-1 changes its port: conflict; its endpoints leave; member-2 is unaffected.
-        //    (The younger export loses; export stamps have whole seconds and a tie goes to the
-        //    smaller cluster name, so the change must come at least a second after the exports.)
-        try await Task.sleep(for: .seconds(1.1))
+        //    (The changed export is the younger one, or — stamps have whole seconds — ties with
+        //    member-2's, and a tie goes to the export still serving the resolved ports.)
         try await update(services(member1), "app") { service in
             service.spec?.ports = [ServicePort(name: "http", protocol: "TCP", port: 81, targetPort: .int(8080))]
         }
