@@ -4,7 +4,8 @@ import KubeModel
 
 // How the hub decides which exports of one service are compatible (our answer to the
 // reference's weaknesses §9.1–9.3): the oldest export wins — `exportedSince`, else the
-// InternalServiceExport's creation time, then the cluster name — and an export is compatible
+// InternalServiceExport's creation time, then the export still exposing the ports currently
+// served, then the cluster name — and an export is compatible
 // with the winner when it exposes the same set of ports, each keyed by (name, protocol with the
 // TCP default, port). Order, appProtocol and targetPort (a per-cluster detail) do not matter.
 // The resolution is a pure function of the current exports, so it is recomputed on every change:
@@ -33,19 +34,18 @@ struct ExportResolution: Sendable {
     /// The ports of the resolved service.
     var ports: [FleetServicePort] { winner?.ports ?? [] }
 
-    /// Resolves `candidates` (the live exports of one service). `incumbentPorts` are the ports the
-    /// ServiceImport currently serves (nil when it has no cluster): on a tie of export times — they
-    /// have a resolution of one second, and a fast fleet exports and changes within one — an export
-    /// compatible with them wins, so a cluster that just changed its ports does not take the
-    /// service over from the clusters that kept them. Then the cluster name decides.
-    init(_ candidates: [ServiceExportCandidate], incumbentPorts: [FleetServicePort]? = nil) {
-        let incumbent = incumbentPorts.map(Self.portSet)
+    /// Resolves `candidates` (the live exports of one service). `served` are the ports the
+    /// service is currently resolved to (none when it has no cluster): among equally old exports
+    /// (stamps have whole seconds), one still exposing them wins before the cluster name decides,
+    /// so an export that changes its ports in the same second another was stamped does not
+    /// take the service over.
+    init(_ candidates: [ServiceExportCandidate], served: [FleetServicePort] = []) {
+        let servedPorts = served.isEmpty ? nil : Self.portSet(served)
         let winner = candidates.min { lhs, rhs in
             if lhs.since != rhs.since { return lhs.since < rhs.since }
-            if let incumbent {
-                let (left, right) = (Self.portSet(lhs.ports) == incumbent, Self.portSet(rhs.ports) == incumbent)
-                if left != right { return left }
-            }
+            let lhsServes = Self.portSet(lhs.ports) == servedPorts
+            let rhsServes = Self.portSet(rhs.ports) == servedPorts
+            if lhsServes != rhsServes { return lhsServes }
             if lhs.cluster != rhs.cluster { return lhs.cluster < rhs.cluster }
             return (lhs.export.metadata.name ?? "") < (rhs.export.metadata.name ?? "")
         }

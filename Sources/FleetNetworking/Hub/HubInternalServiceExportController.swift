@@ -70,10 +70,10 @@ public struct HubInternalServiceExportController: Reconciler {
             candidates.append(ServiceExportCandidate(export: current, cluster: cluster))
         }
 
-        var serviceImport = caches.serviceImports.get(key)
-        let resolution = ExportResolution(
-            candidates, incumbentPorts: (serviceImport?.status?.clusters ?? []).isEmpty ? nil : serviceImport?.status?.ports)
         let serviceImports = context.hub.api(ServiceImport.self, namespace: key.namespace)
+        var serviceImport = caches.serviceImports.get(key)
+        let served = (serviceImport?.status?.clusters ?? []).isEmpty ? [] : (serviceImport?.status?.ports ?? [])
+        let resolution = ExportResolution(candidates, served: served)
 
         guard !candidates.isEmpty else {
             // Nobody exports the service: withdraw it.

@@ -6,10 +6,14 @@ import KubeRuntime
 import Logging
 
 // member/endpointslice (reference controllers §2.2): uploads the EndpointSlices of exported
-// Services (ServiceExport `Valid=True` and `Conflict=False`) as EndpointSliceExports in the
+// Services (ServiceExport exported, `Valid=True` and `Conflict=False`) as EndpointSliceExports in the
 // member's hub namespace, and withdraws them when that stops being true.
 //
 // Differences from the reference (our decisions):
+// - A ServiceExport whose weight annotation becomes malformed keeps its slices exported, as it
+//   keeps its InternalServiceExport (the reference keeps the latter but withdraws the slices, so
+//   importers lose the endpoints anyway); weight 0 withdraws them with the export (the reference
+//   keeps uploading them under a stale `Conflict=False`).
 // - The EndpointSliceExport's name is derived (`DerivedNames.endpointSliceExportName`), so member
 //   EndpointSlices are never written (no `fleet-unique-name`, no last-seen annotations, §9.26);
 //   the export time is `spec.endpointSliceReference.exportedSince`, refreshed when the slice's
@@ -97,12 +101,22 @@ struct EndpointSliceReconciler: Reconciler {
         guard !slice.metadata.isDeleting, Self.exportedAddressTypes.contains(slice.addressType),
             let namespace = slice.metadata.namespace,
             let name = slice.metadata.labels?[FleetLabels.serviceName],
-            let export = exports.get(namespace: namespace, name: name), !export.metadata.isDeleting,
-            let conditions = export.status?.conditions,
-            conditions.condition(ofType: ServiceExportConditions.valid)?.status == ConditionStatus.true,
-            conditions.condition(ofType: ServiceExportConditions.conflict)?.status == ConditionStatus.false
+            let export = exports.get(namespace: namespace, name: name), Self.isExported(export)
         else { return nil }
         return OwnerServiceReference(namespace: namespace, name: name)
+    }
+
+    /// Whether `export`'s Service is exported without conflict: the export is live (its finalizer
+    /// guards the hub InternalServiceExport; weight 0 and an invalid Service remove it), valid or
+    /// merely carrying a malformed weight (which keeps the current export and so its
+    /// endpoints), and the hub found no conflict.
+    static func isExported(_ export: ServiceExport) -> Bool {
+        guard !export.metadata.isDeleting, export.metadata.hasFinalizer(FleetFinalizers.serviceExportCleanup),
+            let conditions = export.status?.conditions,
+            let valid = conditions.condition(ofType: ServiceExportConditions.valid),
+            valid.status == ConditionStatus.true || valid.reason == ServiceExportConditions.Reason.invalidWeightAnnotation
+        else { return false }
+        return conditions.condition(ofType: ServiceExportConditions.conflict)?.status == ConditionStatus.false
     }
 
     private func desiredSpec(

@@ -15,7 +15,9 @@ import Logging
 //   their InternalServiceExport, so this happens on the deletion event.
 // - The export latency (`exportedSince` → now) is observed once per exported resourceVersion of
 //   the Service, recorded in the annotation `last-observed-resource-version` on the hub object
-//   (written before observing, as the reference does).
+//   (written before observing, as the reference does), and only when the export is fresh: a
+//   Service change that exports the same thing keeps the older `exportedSince`, which would
+//   measure the age of the export instead of a latency.
 
 struct InternalServiceExportReconciler: Reconciler {
     let context: MemberAgentContext
@@ -82,12 +84,25 @@ struct InternalServiceExportReconciler: Reconciler {
             annotated.metadata.annotations = (annotated.metadata.annotations ?? [:]).merging(
                 [FleetAnnotations.lastObservedResourceVersion: reference.resourceVersion]) { $1 }
             _ = try await internalExportAPI.replace(annotated)
-            if let since = reference.exportedSince {
+            // Only a fresh export is measured: one whose stamp is that of the Service version
+            // last seen (a change that exports the same thing keeps the older stamp, §2.1 here).
+            if let since = reference.exportedSince, isFreshExport(reference) {
                 context.latency.observeServiceExport(
                     originCluster: context.clusterID,
                     milliseconds: LatencyMetrics.milliseconds(from: since.date, to: context.now()))
             }
         }
         return .done
+    }
+
+    /// Whether the hub export carries the stamp the member took for the Service version it
+    /// references (annotations `last-seen-resource-version` / `last-seen-timestamp`).
+    private func isFreshExport(_ reference: ExportedObjectReference) -> Bool {
+        guard let export = exports.get(namespace: reference.namespace, name: reference.name),
+            let annotations = export.metadata.annotations,
+            annotations[FleetAnnotations.lastSeenResourceVersion] == reference.resourceVersion,
+            let seen = annotations[FleetAnnotations.lastSeenTimestamp].flatMap(Time.init(rfc3339:))
+        else { return true }
+        return seen == reference.exportedSince
     }
 }

@@ -13,7 +13,9 @@ import Logging
 // InternalServiceExport is also watched, so one deleted on the hub is recreated at once; events
 // are recorded when a condition changes rather than on every reconcile; a reconcile that changes
 // nothing writes nothing (the latency stamp is rewritten only when the Service's
-// resourceVersion changes).
+// resourceVersion changes). The InternalServiceExport's `exportedSince` changes only when what is
+// exported changes (ports, type, load balancer, weight): the hub resolves conflicts in favour of
+// the oldest export, and a label or a load balancer's status must not make an export younger.
 
 struct ServiceExportReconciler: Reconciler {
     let context: MemberAgentContext
@@ -103,7 +105,7 @@ struct ServiceExportReconciler: Reconciler {
         export = try await markValid(export, key: key, now: now)
 
         // The hub object.
-        let desired = InternalServiceExportSpec(
+        var desired = InternalServiceExportSpec(
             ports: (service.spec?.ports ?? []).map(FleetServicePort.init),
             serviceReference: ExportedObjectReference(
                 clusterId: context.clusterID, apiVersion: Service.apiVersion, kind: Service.kind,
@@ -129,11 +131,30 @@ struct ServiceExportReconciler: Reconciler {
             try await internalExportAPI.deleteIgnoringNotFound(internalName, uid: existing.metadata.uid)
             return .requeueWithBackoff
         }
+        if let current = existing.spec, Self.exportsTheSame(current, desired) {
+            // Only the Service's metadata or status changed (a label, a load balancer IP): the
+            // export keeps its age. The hub lets the oldest export win a conflict, so a fresh
+            // stamp here would hand the service to a conflicting cluster.
+            desired.serviceReference.exportedSince = current.serviceReference.exportedSince
+        }
         if existing.spec != desired {
             existing.spec = desired
             _ = try await internalExportAPI.replace(existing)
         }
         return .done
+    }
+
+    /// Whether two exports expose the same thing (ports, type, load balancer, weight): they may
+    /// differ only in the Service version they were taken from and their stamp.
+    static func exportsTheSame(_ lhs: InternalServiceExportSpec, _ rhs: InternalServiceExportSpec) -> Bool {
+        func content(_ spec: InternalServiceExportSpec) -> InternalServiceExportSpec {
+            var spec = spec
+            spec.serviceReference.resourceVersion = ""
+            spec.serviceReference.generation = 0
+            spec.serviceReference.exportedSince = nil
+            return spec
+        }
+        return content(lhs) == content(rhs)
     }
 
     /// Withdraws the export (hub object, then finalizer); returns the ServiceExport as written.

@@ -32,11 +32,21 @@ import Testing
         #expect(ExportResolution(tie).winner?.cluster == "m")
         #expect(ExportResolution(tie.reversed()).winner?.cluster == "m")
         #expect(ExportResolution(tie).clusters(of: tie) == ["m"])
-        // Unless the ServiceImport already serves the other one's ports: the incumbent keeps the
-        // service when a cluster changes its ports within the same second.
-        #expect(ExportResolution(tie, incumbentPorts: p80).winner?.cluster == "z")
-        #expect(ExportResolution(tie.reversed(), incumbentPorts: p80).clusters(of: tie) == ["z"])
-        #expect(ExportResolution(tie, incumbentPorts: p81).winner?.cluster == "m")
+    }
+
+    /// Stamps have whole seconds: an export that changes its ports in the second another was
+    /// stamped ties with it. The one still exposing the served ports wins the tie, whatever the
+    /// cluster names; without served ports (nothing resolved) the name decides.
+    @Test func aTieGoesToTheExportStillServingTheResolvedPorts() {
+        let p80 = [FleetServicePort(name: "http", port: 80, targetPort: .int(8080))]
+        let p81 = [FleetServicePort(name: "http", port: 81)]
+        let tie = [Self.candidate("a", since: 7, ports: p81), Self.candidate("b", since: 7, ports: p80)]
+        #expect(ExportResolution(tie, served: [FleetServicePort(name: "http", protocol: "TCP", port: 80)]).winner?.cluster == "b")
+        #expect(ExportResolution(tie.reversed(), served: p80).clusters(of: tie) == ["b"])
+        #expect(ExportResolution(tie).winner?.cluster == "a")
+        // Age still comes first.
+        let older = [Self.candidate("a", since: 6, ports: p81), Self.candidate("b", since: 7, ports: p80)]
+        #expect(ExportResolution(older, served: p80).winner?.cluster == "a")
     }
 
     @Test func portsAreASetKeyedByNameProtocolAndPort() {

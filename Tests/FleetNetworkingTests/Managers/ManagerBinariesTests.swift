@@ -14,7 +14,8 @@ import Testing
 
 // The three manager binaries as processes against a hub and two members on embedded API servers:
 // they become ready, both member agents of each member join through the InternalMemberCluster,
-// and SIGTERM stops every process cleanly (exit status 0).
+// they carry a service from export to imported EndpointSlices (export → hub ServiceImport →
+// MultiClusterService → imported slices), and SIGTERM stops every process cleanly (exit status 0).
 
 @Suite(.serialized) struct ManagerBinariesTests {
     static let binaries = ["hub-net-controller-manager", "member-net-controller-manager", "mcs-controller-manager"]
@@ -115,7 +116,7 @@ import Testing
         return (process.terminationStatus, process.terminationReason)
     }
 
-    @Test func binariesBecomeReadyJoinAndStopCleanlyOnSIGTERM() async throws {
+    @Test func binariesBecomeReadyJoinCarryAServiceAndStopCleanlyOnSIGTERM() async throws {
         guard let directory = Self.buildDirectory() else {
             print("ManagerBinariesTests: skipped, the manager executables were not found next to the test bundle (run `swift build` first)")
             return
@@ -199,6 +200,13 @@ import Testing
                     Set(leases.compactMap(\.metadata.name)).isSuperset(of: [
                         LeaderElectionIDs.hub, LeaderElectionIDs.member, LeaderElectionIDs.mcsHub, LeaderElectionIDs.mcsMember,
                     ]))
+                // The processes carry a service end to end.
+                try await E2E.exportAndImport(fleet, timeout: .seconds(90))
+                // Converged processes write nothing but their leases and heartbeats.
+                try await EndToEndTests.assertQuiet(fleet)
+                for running in processes {
+                    #expect(running.process.isRunning, "\(running.name) is still running")
+                }
             } catch {
                 Issue.record("\(error)")
             }

@@ -185,3 +185,38 @@ import Testing
         }
     }
 }
+
+extension EndpointSliceControllerTests {
+    /// A malformed weight keeps the current export (spec §2.1 step 5) and so its slices (the
+    /// reference withdraws the slices, cutting the importers' endpoints anyway); weight 0
+    /// withdraws both (the reference keeps uploading the slices under a stale Conflict=False).
+    @Test func aMalformedWeightKeepsTheSlicesWeightZeroWithdrawsThem() async throws {
+        try await FleetTestbed.run(members: ["member-1"]) { fleet in
+            let member = fleet.member("member-1").client
+            try await fleet.createNamespace("work", in: fleet.member("member-1"))
+            let exports = member.api(ServiceExport.self, namespace: "work")
+            let sliceExports = fleet.hub.client.api(EndpointSliceExport.self, namespace: Self.hubNamespace)
+            let name = Self.exportName("app-1")
+            _ = try await member.api(Service.self, namespace: "work").create(makeService("work", "app"))
+            _ = try await member.api(EndpointSlice.self, namespace: "work").create(
+                Self.slice("app-1", service: "app", endpoints: [Endpoint(addresses: ["127.11.0.1"])]))
+            try await fleet.runningMemberNet { _ in
+                _ = try await exports.create(ServiceExport(metadata: ObjectMeta(name: "app", namespace: "work")))
+                try await resolveConflict(fleet, "work", "app", conflicted: false)
+                try await eventually("the slice is exported") { try await getIfPresent(sliceExports, name) != nil }
+
+                try await update(exports, "app") { $0.metadata.annotations = [FleetAnnotations.weight: "x"] }
+                try await eventually("the malformed weight is reported") {
+                    try await exports.get("app").status?.conditions.condition(ServiceExportConditions.valid)?.reason
+                        == ServiceExportConditions.Reason.invalidWeightAnnotation
+                }
+                try await consistently("the slice stays exported", for: .seconds(1)) {
+                    try await getIfPresent(sliceExports, name) != nil
+                }
+
+                try await update(exports, "app") { $0.metadata.annotations = [FleetAnnotations.weight: "0"] }
+                try await eventually("weight 0 withdraws the slice") { try await getIfPresent(sliceExports, name) == nil }
+            }
+        }
+    }
+}

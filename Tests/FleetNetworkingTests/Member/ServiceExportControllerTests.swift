@@ -264,3 +264,55 @@ import Testing
         }
     }
 }
+
+extension ServiceExportControllerTests {
+    /// The hub lets the oldest export win a conflict, by `exportedSince`. A change of the Service
+    /// that exports the same thing (a label, a load balancer's status) must not make the export
+    /// younger, or touching the winning Service hands the service to a conflicting cluster; a
+    /// port change does restamp it. Only fresh stamps are measured as export latency.
+    @Test func exportedSinceChangesOnlyWithWhatIsExported() async throws {
+        try await FleetTestbed.run(members: ["member-1"]) { fleet in
+            let member = fleet.member("member-1").client
+            try await fleet.createNamespace("work", in: fleet.member("member-1"))
+            let services = member.api(Service.self, namespace: "work")
+            let exports = member.api(ServiceExport.self, namespace: "work")
+            let internalExports = fleet.hub.client.api(InternalServiceExport.self, namespace: Self.hubNamespace)
+            let internalName = DerivedNames.hubObjectName(namespace: "work", name: "app")
+            let metric = "fleet_networking_service_export_duration_milliseconds_count{origin_cluster_id=\"member-1\"}"
+
+            try await fleet.runningMemberNet { _ in
+                let service = try await services.create(makeService("work", "app"))
+                _ = try await exports.create(ServiceExport(metadata: ObjectMeta(name: "app", namespace: "work")))
+                try await resolveConflict(fleet, "work", "app", conflicted: false)
+                try await eventually("the first export is measured") {
+                    try await internalExports.get(internalName).metadata.annotations?[FleetAnnotations.lastObservedResourceVersion]
+                        == service.metadata.resourceVersion
+                }
+                #expect(fleet.registry.emitToString().contains("\(metric) 1"))
+                let stamp = try #require(try await internalExports.get(internalName).spec?.serviceReference.exportedSince)
+
+                // A label: same export, new Service version, same stamp, not measured again.
+                try await Task.sleep(for: .seconds(1.1))  // stamps have whole seconds
+                let labelled = try await update(services, "app") { $0.metadata.labels = ["touched": "yes"] }
+                try await eventually("the hub export references the labelled Service") {
+                    try await internalExports.get(internalName).spec?.serviceReference.resourceVersion == labelled.metadata.resourceVersion
+                }
+                #expect(try await internalExports.get(internalName).spec?.serviceReference.exportedSince == stamp)
+                try await eventually("the new version is seen by the latency bookkeeping") {
+                    try await internalExports.get(internalName).metadata.annotations?[FleetAnnotations.lastObservedResourceVersion]
+                        == labelled.metadata.resourceVersion
+                }
+                #expect(fleet.registry.emitToString().contains("\(metric) 1"), "an unchanged export is not measured")
+
+                // A port change restamps the export.
+                try await update(services, "app") { service in
+                    service.spec?.ports = [ServicePort(name: "http", protocol: "TCP", port: 81, targetPort: .int(8080))]
+                }
+                try await eventually("the new port is exported with a new stamp") {
+                    let spec = try await internalExports.get(internalName).spec
+                    return spec?.ports.map(\.port) == [81] && (spec?.serviceReference.exportedSince).map { $0 > stamp } == true
+                }
+            }
+        }
+    }
+}

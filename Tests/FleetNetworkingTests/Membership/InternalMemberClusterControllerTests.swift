@@ -23,14 +23,9 @@ import Testing
         agent(imc, type)?.conditions?.condition(ofType: AgentConditions.joined)
     }
 
+    /// Sets the IMC's state, retrying on conflicts (both agents write its status concurrently).
     static func setState(_ hub: KubeClient, _ state: String) async throws {
-        let api = hub.api(InternalMemberCluster.self, namespace: hubNamespace)
-        // The agents write the status concurrently: re-read on conflict, as any client must.
-        _ = try await retryOnConflict {
-            var imc = try await api.get(cluster)
-            imc.spec.state = state
-            return try await api.replace(imc)
-        }
+        try await update(hub.api(InternalMemberCluster.self, namespace: hubNamespace), cluster) { $0.spec.state = state }
     }
 
     /// Runs both agents (and the MCS controller, which owns the MCS finalizer) for member-1.
@@ -117,11 +112,7 @@ import Testing
                 Self.joined(try await api.get(Self.cluster), AgentTypes.serviceExportImportAgent)?.status == "True"
             }
             #expect(try await exportAPI.get("held").metadata.isDeleting)
-            _ = try await retryOnConflict {
-                var held = try await exportAPI.get("held")
-                held.metadata.finalizers = nil
-                return try await exportAPI.replace(held)
-            }
+            try await update(exportAPI, "held") { $0.metadata.finalizers = nil }
             try await eventually("the export agent reports AgentLeft once every ServiceExport is gone") {
                 let condition = Self.joined(try await api.get(Self.cluster), AgentTypes.serviceExportImportAgent)
                 return try await exportAPI.list().items.isEmpty && condition?.status == "False"

@@ -74,21 +74,19 @@ import Testing
 
     /// Sets the member ServiceImport's status as the member agent would copy it from the hub.
     static func setImportStatus(_ client: KubeClient, _ name: String, clusters: [String], ports: [FleetServicePort] = ports) async throws {
-        let api = client.api(ServiceImport.self, namespace: namespace)
-        var serviceImport = try await api.get(name)
-        serviceImport.status =
-            clusters.isEmpty
-            ? ServiceImportStatus()
-            : ServiceImportStatus(type: ServiceImportStatus.clusterSetIP, ports: ports, clusters: clusters.map(ClusterStatus.init))
-        _ = try await api.replaceStatus(serviceImport)
+        try await update(client.api(ServiceImport.self, namespace: namespace), name, status: true) { serviceImport in
+            serviceImport.status =
+                clusters.isEmpty
+                ? ServiceImportStatus()
+                : ServiceImportStatus(type: ServiceImportStatus.clusterSetIP, ports: ports, clusters: clusters.map(ClusterStatus.init))
+        }
     }
 
     /// Gives a Service a load balancer IP, as a cloud provider would.
     static func setLoadBalancerIP(_ client: KubeClient, _ name: String, ip: String) async throws {
-        let api = client.api(Service.self, namespace: FleetNamespaces.fleetSystem)
-        var service = try await api.get(name)
-        service.status = ServiceStatus(loadBalancer: LoadBalancerStatus(ingress: [LoadBalancerIngress(ip: ip)]))
-        _ = try await api.replaceStatus(service)
+        try await update(client.api(Service.self, namespace: FleetNamespaces.fleetSystem), name, status: true) { service in
+            service.status = ServiceStatus(loadBalancer: LoadBalancerStatus(ingress: [LoadBalancerIngress(ip: ip)]))
+        }
     }
 
     /// Creates `name` importing `serviceImport`, makes the import valid and the derived Service
@@ -153,10 +151,8 @@ import Testing
             }
 
             // Retarget to an import nobody exports.
-            _ = try await retryOnConflict {
-                var mcs = try await client.api(MultiClusterService.self, namespace: Self.namespace).get("mcs-1")
+            try await update(client.api(MultiClusterService.self, namespace: Self.namespace), "mcs-1") { mcs in
                 mcs.spec.serviceImport = LocalObjectName(name: "unknown")
-                return try await client.api(MultiClusterService.self, namespace: Self.namespace).replace(mcs)
             }
             try await eventually("old import and derived Service gone, new import created, Unknown again") {
                 let mcs = try await Self.get(client, "mcs-1")
@@ -324,20 +320,12 @@ import Testing
                 try await Self.getService(client, "work-internal")?.metadata.annotations
                     == [FleetAnnotations.azureLoadBalancerInternal: "true"]
             }
-            _ = try await retryOnConflict {
-                var mcs = try await mcsAPI.get("internal")
-                mcs.metadata.annotations = nil
-                return try await mcsAPI.replace(mcs)
-            }
+            try await update(mcsAPI, "internal") { $0.metadata.annotations = nil }
             try await eventually("the annotation is removed") {
                 let service = try await Self.getService(client, "work-internal")
                 return service != nil && service?.metadata.annotations?[FleetAnnotations.azureLoadBalancerInternal] == nil
             }
-            _ = try await retryOnConflict {
-                var mcs = try await mcsAPI.get("internal")
-                mcs.metadata.annotations = [FleetAnnotations.azureLoadBalancerInternalMCS: "1"]
-                return try await mcsAPI.replace(mcs)
-            }
+            try await update(mcsAPI, "internal") { $0.metadata.annotations = [FleetAnnotations.azureLoadBalancerInternalMCS: "1"] }
             try await eventually("and added back") {
                 try await Self.getService(client, "work-internal")?.metadata.annotations?[FleetAnnotations.azureLoadBalancerInternal] == "true"
             }
