@@ -92,7 +92,7 @@ public struct HubNetOptions: ParsableArguments {
     public var leaderElectionNamespace: String = FleetNamespaces.fleetSystem
     @Option(
         name: .customLong("internalserviceexport-retry-interval"),
-        help: "The safety-net requeue of the InternalServiceExport controller while its ServiceImport is unresolved.")
+        help: "Accepted for compatibility with the reference and unused: the export resolution is driven by ServiceImport and InternalServiceExport events and never polls.")
     public var internalServiceExportRetryInterval = GoDuration(.seconds(2))
     @Option(
         name: .customLong("force-delete-wait-time"),

@@ -17,9 +17,8 @@ public struct HubAgentContext: Sendable {
     /// How long a deleted MemberCluster's agents get to remove their finalizers before the hub
     /// strips them (`--force-delete-wait-time`).
     public let forceDeleteWaitTime: Duration
-    /// The safety-net requeue of the InternalServiceExport controller while its ServiceImport is
-    /// unresolved (`--internalserviceexport-retry-interval`). Progress never waits for it: the
-    /// controllers are driven by ServiceImport and InternalServiceExport events.
+    /// `--internalserviceexport-retry-interval`, kept for the reference's flag. No hub controller
+    /// uses it: they are driven by ServiceImport and InternalServiceExport events and never poll.
     public let retryInterval: Duration
     /// The wall clock (condition times, force-delete deadlines).
     public let now: @Sendable () -> Date
