@@ -14,7 +14,7 @@ public struct ResourceAPI<K: Resource>: ObjectAPI {
     }
 
     public static func decodeObject(_ bytes: [UInt8]) throws -> K {
-        try JSONDecoder().decode(K.self, from: Data(bytes))
+        try JSONValue(parsing: bytes).decode(as: K.self)
     }
 
     public static func decodeObject(_ value: JSONValue) throws -> K {
@@ -32,7 +32,7 @@ public struct ResourceAPI<K: Resource>: ObjectAPI {
     }
 
     public static func decodeList(_ bytes: [UInt8]) throws -> (items: [K], metadata: ListMeta) {
-        let list = try JSONDecoder().decode(ListOf<K>.self, from: Data(bytes))
+        let list = try JSONValue(parsing: bytes).decode(as: ListOf<K>.self)
         return (list.items, list.metadata)
     }
 

@@ -1,13 +1,17 @@
 // Codable conformance and bridging between JSONValue and typed structs.
 //
 // Conformance lets typed kinds embed free-form JSON (a CRD's `openAPIV3Schema`, managed fields);
-// the bridging helpers go through JSONEncoder/JSONDecoder bytes, which is simple and correct and
-// fast enough for conversions off the request hot path.
+// JSONValue → typed goes through JSONValueDecoder (no bytes in between); typed → JSONValue goes
+// through JSONEncoder bytes.
 
 import Foundation
 
 extension JSONValue: Codable {
     public init(from decoder: any Decoder) throws {
+        if let tree = decoder as? JSONValueDecoding {
+            self = tree.value
+            return
+        }
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null
@@ -49,8 +53,9 @@ extension JSONValue {
         self = try JSONValue(parsing: data)
     }
 
-    /// Decodes this JSON into a typed value (e.g. an unstructured object into `Pod`).
+    /// Decodes this JSON into a typed value (e.g. an unstructured object into `Pod`), walking the
+    /// tree directly (JSONValueDecoder).
     public func decode<T: Decodable>(as type: T.Type = T.self) throws -> T {
-        try JSONDecoder().decode(T.self, from: Data(serialized(sortedKeys: false)))
+        try JSONValueDecoder().decode(T.self, from: self)
     }
 }

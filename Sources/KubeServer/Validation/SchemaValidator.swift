@@ -88,7 +88,7 @@ struct SchemaValidator {
         if let minLength = schema.minLength, length < minLength {
             errors.append(.invalid(field(name), value, "\(subject(name)) should be at least \(minLength) chars long"))
         }
-        if let pattern = schema.pattern, let regex = try? Regex(pattern), !text.contains(regex) {
+        if let pattern = schema.pattern, let regex = CompiledPatterns.regex(pattern), !text.contains(regex) {
             errors.append(.invalid(field(name), value, "\(subject(name)) should match '\(pattern)'"))
         }
         if !schema.format.isEmpty, !OpenAPIStringFormat.isValid(text, format: schema.format) {

@@ -179,8 +179,7 @@ enum CELFunctions {
         case ("endsWith", 1, 0): return .bool(text.unicodeScalars.reversed().starts(with: strings[0].unicodeScalars.reversed()))
         case ("contains", 1, 0): return .bool(strings[0].isEmpty || text.contains(strings[0]))
         case ("matches", 1, 0):
-            let regex: Regex<AnyRegexOutput>
-            do { regex = try Regex(strings[0]) } catch {
+            guard let regex = CompiledPatterns.regex(strings[0]) else {
                 throw CELEvaluationError(message: "invalid regular expression: \(strings[0])")
             }
             return .bool(text.contains(regex))
