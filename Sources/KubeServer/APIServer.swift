@@ -60,6 +60,8 @@ public final class APIServer: ServiceLifecycle.Service, Sendable {
     private let logger: Logger
     private let boundPort = Mutex<(port: Int?, waiters: [CheckedContinuation<Int, Never>])>((nil, []))
     private let denied = Mutex<[AuthorizationAttributes]>([])
+    /// Every request received (authorized or not), by verb and resource.
+    public let requests = RequestCounter()
 
     /// Every request authorization denied with 403 since the server started, oldest first (an
     /// audit trail for tests that run components with exactly the permissions they should need).
@@ -115,7 +117,7 @@ public final class APIServer: ServiceLifecycle.Service, Sendable {
             authenticator: Authenticator(tokens: configuration.tokens, allowsAnonymous: configuration.allowsAnonymous),
             authorizer: configuration.authorizationEnabled ? RBACAuthorizer(source: StoreRBACPolicySource(core: core)) : nil,
             onDenied: { [self] attributes in denied.withLock { $0.append(attributes) } })
-        let responder = APIResponder(core: core, security: security)
+        let responder = APIResponder(core: core, security: security, counter: requests)
         let serverBuilder: HTTPServerBuilder
         let http1 = HTTPServerBuilder.http1(configuration: .init(additionalChannelHandlers: [ClientHangUpHandler()]))
         switch configuration.transport {

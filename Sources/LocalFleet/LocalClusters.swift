@@ -56,4 +56,21 @@ public struct LocalClusters: Sendable {
         }
         try KubeconfigWriter.write(entries, currentContext: "hub", to: url)
     }
+
+    public struct UnknownCluster: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Writes a kubeconfig holding only `context`'s admin identity (what a manager process is given
+    /// with `--kubeconfig`).
+    public func writeKubeconfig(context: String, to url: URL) async throws {
+        guard let entry = servers.first(where: { $0.context == context }) else {
+            throw UnknownCluster(description: "no cluster named \(context) in this fleet")
+        }
+        let kubeconfig = KubeconfigEntry(
+            context: entry.context, server: await entry.server.url(),
+            certificateAuthorityPEM: try entry.authority.certificatePEM,
+            clientCertificatePEM: try entry.admin.certificatePEM, clientKeyPEM: entry.admin.privateKeyPEM)
+        try KubeconfigWriter.write([kubeconfig], currentContext: context, to: url)
+    }
 }

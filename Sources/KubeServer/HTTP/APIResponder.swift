@@ -13,12 +13,14 @@ struct APIResponder: HTTPResponder {
 
     let core: APIServerCore
     let security: ServerSecurity
+    var counter: RequestCounter?
 
     func respond(to request: Request, context: APIRequestContext) async throws -> Response {
         var request = request
         let path = request.uri.path
         let query = HTTPSupport.parseQuery(request.uri.query)
         let info = RequestInfo(method: request.method.rawValue, path: path, query: query)
+        counter?.record(info)
         do {
             let user = try await security.authenticate(
                 authorization: request.headers[.authorization], channel: context.channel)

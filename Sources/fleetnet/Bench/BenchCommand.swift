@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KubeModel
 
 // `fleetnet bench [SCENARIO...]`: benchmarks in release builds, printed as a table and
 // optionally written as JSON (one object per scenario, keyed by its name).
@@ -8,8 +9,18 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Run benchmarks (use a release build: swift run -c release fleetnet bench).")
 
-    @Argument(help: "Scenarios to run: export, import, endpoints, stale (propagation on a local fleet), apiserver, runtime.")
-    var scenarios: [String] = ["apiserver"]
+    static let fleetScenarios = ["export", "import", "endpoints", "stale", "scale", "memory"]
+    static let componentScenarios = ["apiserver", "runtime"]
+
+    @Argument(
+        help: """
+            Scenarios: export, import, endpoints, stale (propagation across a local fleet); scale, memory (a \
+            fleet with the managers as processes); apiserver, runtime (components). Default: the six fleet scenarios.
+            """)
+    var scenarios: [String] = []
+
+    @Flag(name: .long, help: "Small sizes: every fleet scenario in well under a minute; figures are indicative only.")
+    var quick = false
 
     @Option(name: .long, help: "Objects to create, get and list in the apiserver scenario.")
     var objects: Int = 10_000
@@ -26,66 +37,138 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Keys reconciled per worker count in the runtime scenario.")
     var keys: Int = 100_000
 
-    @Option(name: .long, help: "Services exported in the export scenario.")
-    var exports: Int = 200
+    @Option(name: .customLong("exports"), help: "Services exported in the export scenario (default 200; --quick 40).")
+    var exportsOption: Int?
 
-    @Option(name: .long, help: "Services imported in the import scenario (also used by endpoints and stale; at most 250).")
-    var imports: Int = 100
+    @Option(
+        name: .customLong("imports"),
+        help: "Services imported in the import scenario, reused by endpoints and stale; at most 250 (default 100; --quick 20).")
+    var importsOption: Int?
 
-    @Option(name: .long, help: "Endpoint changes in the endpoints scenario.")
-    var endpointChanges: Int = 1000
+    @Option(name: .customLong("endpoint-changes"), help: "Endpoint changes in the endpoints scenario (default 1000; --quick 80).")
+    var endpointChangesOption: Int?
 
     @Option(name: .long, help: "Changes in flight at once in the propagation scenarios.")
     var concurrency: Int = 8
 
+    @Option(name: .long, help: "Members in the scale and memory fleet; all export, member-1 imports (default 10; --quick 3).")
+    var members: Int?
+
+    @Option(name: .long, help: "Services exported by every member in the scale and memory scenarios (default 1000; --quick 40).")
+    var services: Int?
+
+    @Option(name: .long, help: "Endpoints per exported service in the scale and memory scenarios (default 10; --quick 4).")
+    var endpoints: Int?
+
+    @Option(name: .long, help: "Seconds of quiet after convergence, during which writes are counted (default 60; --quick 5).")
+    var quietSeconds: Int?
+
     @Option(name: .long, help: "Write the results as JSON to this file.")
     var json: String?
 
+    /// The sizes in effect: explicit options win, then --quick's small defaults, then the full ones.
+    struct Sizes {
+        var exports, imports, endpointChanges, members, services, endpoints, quietSeconds: Int
+    }
+
+    var sizes: Sizes {
+        let fallback =
+            quick
+            ? Sizes(exports: 40, imports: 20, endpointChanges: 80, members: 3, services: 40, endpoints: 4, quietSeconds: 5)
+            : Sizes(exports: 200, imports: 100, endpointChanges: 1000, members: 10, services: 1000, endpoints: 10, quietSeconds: 60)
+        return Sizes(
+            exports: exportsOption ?? fallback.exports, imports: importsOption ?? fallback.imports,
+            endpointChanges: endpointChangesOption ?? fallback.endpointChanges, members: members ?? fallback.members,
+            services: services ?? fallback.services, endpoints: endpoints ?? fallback.endpoints,
+            quietSeconds: quietSeconds ?? fallback.quietSeconds)
+    }
+
+    var selectedScenarios: [String] { scenarios.isEmpty ? Self.fleetScenarios : scenarios }
+
     func validate() throws {
-        let known = ["export", "import", "endpoints", "stale", "apiserver", "runtime"]
+        let known = Self.fleetScenarios + Self.componentScenarios
         for scenario in scenarios where !known.contains(scenario) {
             throw ValidationError("unknown scenario \"\(scenario)\"; known scenarios: \(known.joined(separator: ", "))")
         }
-        guard (1...250).contains(imports) else { throw ValidationError("--imports must be between 1 and 250") }
-        guard exports > 0, endpointChanges > 0, concurrency > 0 else {
+        let sizes = sizes
+        guard (1...250).contains(sizes.imports) else { throw ValidationError("--imports must be between 1 and 250") }
+        guard sizes.exports > 0, sizes.endpointChanges > 0, concurrency > 0 else {
             throw ValidationError("--exports, --endpoint-changes and --concurrency must be positive")
         }
         guard objects > 0, watchers > 0, fanoutWrites > 0, informerObjects > 0, keys > 0 else {
             throw ValidationError("--objects, --watchers, --fanout-writes, --informer-objects and --keys must be positive")
         }
+        guard (1...50).contains(sizes.members) else { throw ValidationError("--members must be between 1 and 50") }
+        guard sizes.services > 0, sizes.endpoints > 0, sizes.services * sizes.endpoints <= 62_500 else {
+            throw ValidationError(
+                "--services and --endpoints must be positive, and services × endpoints at most 62500 (distinct addresses per member)")
+        }
+        guard sizes.quietSeconds >= 0 else { throw ValidationError("--quiet-seconds must not be negative") }
     }
 
     func run() async throws {
         #if DEBUG
             FileHandle.standardError.write(Data("warning: this is a debug build; figures are not representative (use -c release)\n".utf8))
         #endif
-        var results: [String: [String: Double]] = [:]
+        let sizes = sizes
+        let scenarios = selectedScenarios
+        var results: [String: JSONValue] = [:]
         let propagation = scenarios.filter { ["export", "import", "endpoints", "stale"].contains($0) }
         if !propagation.isEmpty {
             let benchmark = PropagationBenchmark(
-                exports: exports, imports: imports, endpointChanges: endpointChanges, concurrency: concurrency)
-            results.merge(try await benchmark.run(propagation)) { $1 }
+                exports: sizes.exports, imports: sizes.imports, endpointChanges: sizes.endpointChanges, concurrency: concurrency)
+            for (scenario, figures) in try await benchmark.run(propagation) { results[scenario] = Self.object(figures) }
+        }
+        if scenarios.contains("scale") || scenarios.contains("memory") {
+            let benchmark = ScaleBenchmark(
+                members: sizes.members, services: sizes.services, endpoints: sizes.endpoints, quietSeconds: sizes.quietSeconds)
+            let outcome = try await benchmark.run()
+            if scenarios.contains("scale") { results["scale"] = .object(outcome.scale) }
+            if scenarios.contains("memory") { results["memory"] = .object(outcome.memory) }
         }
         for scenario in scenarios {
             switch scenario {
             case "apiserver":
                 let benchmark = APIServerBenchmark(objectCount: objects, watcherCount: watchers, fanoutWrites: fanoutWrites)
-                results[scenario] = try await benchmark.run()
+                results[scenario] = Self.object(try await benchmark.run())
             case "runtime":
-                results[scenario] = try await RuntimeBenchmark(objectCount: informerObjects, keyCount: keys).run()
+                results[scenario] = Self.object(try await RuntimeBenchmark(objectCount: informerObjects, keyCount: keys).run())
             default:
                 break
             }
         }
-        for (scenario, figures) in results.sorted(by: { $0.key < $1.key }) {
+        for scenario in scenarios {
+            guard let figures = results[scenario] else { continue }
             print("\n\(scenario)")
-            for (name, value) in figures.sorted(by: { $0.key < $1.key }) {
-                print("  \(name.padding(toLength: 28, withPad: " ", startingAt: 0)) \(Self.format(value))")
+            for (name, value) in Self.rows(figures) {
+                print("  \(name.padding(toLength: 44, withPad: " ", startingAt: 0)) \(value)")
             }
         }
         if let json {
-            let data = try JSONSerialization.data(withJSONObject: results, options: [.prettyPrinted, .sortedKeys])
+            let object = try JSONSerialization.jsonObject(with: Data(JSONValue.object(results).serialized()))
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
             try data.write(to: URL(fileURLWithPath: json))
+        }
+    }
+
+    static func object(_ figures: [String: Double]) -> JSONValue {
+        .object(figures.mapValues { $0 == $0.rounded() && abs($0) < 1e15 ? .int(Int64($0)) : .double($0) })
+    }
+
+    /// Table rows of a scenario's figures; nested objects (memory per manager) as `outer.inner`.
+    static func rows(_ value: JSONValue, prefix: String = "") -> [(String, String)] {
+        guard case .object(let members) = value else { return [(prefix, cell(value))] }
+        return members.keys.sorted().flatMap { key in
+            rows(members[key]!, prefix: prefix.isEmpty ? key : "\(prefix).\(key)")
+        }
+    }
+
+    static func cell(_ value: JSONValue) -> String {
+        switch value {
+        case .int(let number): return String(number)
+        case .double(let number): return format(number)
+        case .string(let text): return text
+        default: return "\(value)"
         }
     }
 

@@ -1,0 +1,236 @@
+import FleetAPI
+import FleetNetworking
+import Foundation
+import KubeClient
+import KubeModel
+import KubeServer
+import LocalFleet
+import Logging
+
+// Scale and memory (issue "Benchmarks"): a local fleet of M members with the three managers as
+// separate processes. Every member exports S services of E endpoints each; member-1 imports all
+// of them through MultiClusterServices.
+//
+// - scale:  time from the first write to member-1 holding every endpoint of every member
+//           (converge_s); API requests and writes per server meanwhile, the bench's own excluded;
+//           then writes during a quiet period, leases and heartbeats counted apart.
+// - memory: resident memory of each manager process, idle (joined, nothing exported) and at the
+//           end of the scale run (the largest process of each binary).
+
+struct ScaleBenchmark {
+    var members: Int
+    var services: Int
+    var endpoints: Int
+    var quietSeconds: Int
+    var concurrency = 32
+    let namespace = "bench"
+
+    struct Results {
+        var scale: [String: JSONValue]
+        var memory: [String: JSONValue]
+    }
+
+    func run() async throws -> Results {
+        let logger: Logger = {
+            var logger = Logger(label: "fleetnet-bench")
+            logger.logLevel = .error
+            return logger
+        }()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fleetnet-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let session = try LocalFleetSession(
+            options: .init(memberCount: members, directory: directory, withControllers: false), logger: logger)
+        let box = ResultBox()
+        try await session.run { fleetEndpoints in
+            let managers = try await ManagerProcesses.start(session: session, directory: directory)
+            do {
+                box.results = try await measure(session: session, fleetEndpoints: fleetEndpoints, managers: managers)
+            } catch {
+                await managers.stop()
+                throw error
+            }
+            await managers.stop()
+            return false
+        }
+        guard let results = box.results else { throw BenchFleet.Failed(description: "the scale run produced no results") }
+        return results
+    }
+
+    final class ResultBox: @unchecked Sendable {
+        var results: Results?
+    }
+
+    private func progress(_ line: String) {
+        FileHandle.standardError.write(Data("bench \(line)\n".utf8))
+    }
+
+    private func measure(session: LocalFleetSession, fleetEndpoints: LocalFleetSession.Endpoints, managers: ManagerProcesses) async throws -> Results {
+        if !managers.usesBinaries {
+            progress("scale: manager binaries not found beside fleetnet; running `fleetnet manager …` (build all products with `swift build -c release` to measure the binaries)")
+        }
+        try await managers.waitUntilReady(timeout: .seconds(120))
+        let memberNames = session.memberNames
+        let fleet = BenchFleet(clients: fleetEndpoints.clients, namespace: namespace)
+        try await fleet.prepare()
+        try await waitUntilJoined(hub: fleet.client("hub"), members: memberNames, managers: managers)
+        try await Task.sleep(for: .seconds(2))
+        let idle = managers.residentMegabytes()
+        progress("scale: \(managers.running.count) manager processes ready; idle RSS \(format(idle))")
+
+        let names = (0..<services).map { "svc-\($0)" }
+        let importer = memberNames[0]
+        let convergence = ImportConvergence(
+            target: Dictionary(uniqueKeysWithValues: names.map {
+                (DerivedNames.derivedServiceName(namespace: namespace, name: $0), members * endpoints)
+            }))
+        try await convergence.start(fleet.client(importer).api(EndpointSlice.self, namespace: FleetNamespaces.fleetSystem))
+        defer { convergence.stop() }
+
+        let servers = session.clusters.servers.map { (name: $0.context, counter: $0.server.requests) }
+        let before = servers.map { $0.counter.snapshot() }
+        let started = ContinuousClock.now
+        let reporter = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(2))
+                if Task.isCancelled { break }
+                progress("scale: \(convergence.completeServices)/\(services) services fully imported into \(importer) after \(String(format: "%.1f", (ContinuousClock.now - started).seconds)) s")
+            }
+        }
+        defer { reporter.cancel() }
+        let benchWrites = try await createWorkload(fleet, names: names, members: memberNames, importer: importer)
+        guard let converged = await convergence.converged(timeout: .seconds(600)) else {
+            let exited = managers.exited()
+            throw BenchFleet.Failed(
+                description: "the fleet did not converge within 600 s (\(convergence.completeServices)/\(services) services imported)"
+                    + (exited.isEmpty ? "" : "; exited: \(exited.joined(separator: "; "))"))
+        }
+        reporter.cancel()
+        let convergeSeconds = (converged - started).seconds
+        let during = zip(servers, before).map { $0.counter.snapshot().subtracting($1) }
+        progress("scale: converged in \(String(format: "%.2f", convergeSeconds)) s; \(quietSeconds) s of quiet follow")
+
+        // Requests and writes meanwhile, without the bench's own creates (its convergence watch
+        // started before).
+        var scale: [String: JSONValue] = [
+            "members": .int(Int64(members)), "services": .int(Int64(services)), "endpoints": .int(Int64(endpoints)),
+            "converge_s": .double(convergeSeconds),
+        ]
+        var requests = 0
+        var writes = 0
+        var memberRequests = 0
+        var memberWrites = 0
+        for ((name, _), counts) in zip(servers, during) {
+            let own = benchWrites[name] ?? 0
+            let serverRequests = counts.total - own
+            let serverWrites = counts.writes - own
+            requests += serverRequests
+            writes += serverWrites
+            if name == "hub" {
+                scale["hub_requests"] = .int(Int64(serverRequests))
+                scale["hub_writes"] = .int(Int64(serverWrites))
+            } else {
+                memberRequests = max(memberRequests, serverRequests)
+                memberWrites = max(memberWrites, serverWrites)
+            }
+        }
+        scale["requests"] = .int(Int64(requests))
+        scale["writes"] = .int(Int64(writes))
+        scale["member_requests_max"] = .int(Int64(memberRequests))
+        scale["member_writes_max"] = .int(Int64(memberWrites))
+
+        // Quiet: nothing changes; only leases and heartbeats should be written.
+        let quietBefore = servers.map { $0.counter.snapshot() }
+        try await Task.sleep(for: .seconds(quietSeconds))
+        var leaseWrites = 0
+        var heartbeatWrites = 0
+        var otherWrites: [String: Int] = [:]
+        for ((name, counter), earlier) in zip(servers, quietBefore) {
+            for (key, count) in counter.snapshot().subtracting(earlier) where key.isWrite {
+                if key.group == "coordination.k8s.io", key.resource == "leases" {
+                    leaseWrites += count
+                } else if name == "hub", key.resource == "internalmemberclusters", key.subresource == "status" {
+                    heartbeatWrites += count
+                } else {
+                    otherWrites["\(name): \(key)", default: 0] += count
+                }
+            }
+        }
+        scale["quiet_s"] = .int(Int64(quietSeconds))
+        scale["quiet_writes"] = .int(Int64(otherWrites.values.reduce(0, +)))
+        scale["quiet_lease_writes"] = .int(Int64(leaseWrites))
+        scale["quiet_heartbeat_writes"] = .int(Int64(heartbeatWrites))
+        if !otherWrites.isEmpty {
+            progress("scale: writes while quiet: " + otherWrites.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", "))
+        }
+
+        let atScale = managers.residentMegabytes()
+        let exited = managers.exited()
+        guard exited.isEmpty else { throw BenchFleet.Failed(description: "manager processes exited: \(exited.joined(separator: "; "))") }
+        progress("scale: RSS at scale \(format(atScale))")
+        var memory: [String: JSONValue] = [:]
+        for binary in ManagerProcesses.binaries {
+            memory[binary] = .object(["idle_rss_mb": .double(idle[binary] ?? 0), "scale_rss_mb": .double(atScale[binary] ?? 0)])
+        }
+        memory["processes"] = .int(Int64(managers.running.count))
+        return Results(scale: scale, memory: memory)
+    }
+
+    /// Both agents of every member joined (their InternalMemberCluster agent status says so).
+    private func waitUntilJoined(hub: KubeClient, members: [String], managers: ManagerProcesses) async throws {
+        let deadline = ContinuousClock.now + .seconds(120)
+        for member in members {
+            while true {
+                let imc = try? await hub.api(InternalMemberCluster.self, namespace: FleetNamespaces.member(member)).get(member)
+                let joined = [AgentTypes.multiClusterServiceAgent, AgentTypes.serviceExportImportAgent].allSatisfy { type in
+                    imc?.status?.agentStatus?.first { $0.type == type }?.conditions?.condition(ofType: AgentConditions.joined)?.status == "True"
+                }
+                if joined { break }
+                guard ContinuousClock.now < deadline else {
+                    throw BenchFleet.Failed(description: "\(member)'s agents did not join within 120 s; exited: \(managers.exited())")
+                }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+    }
+
+    /// The importer's MultiClusterServices, then in every member per service: Service,
+    /// EndpointSlice with `endpoints` addresses, ServiceExport. Returns the writes per cluster.
+    private func createWorkload(_ fleet: BenchFleet, names: [String], members: [String], importer: String) async throws -> [String: Int] {
+        let mcs = fleet.client(importer).api(MultiClusterService.self, namespace: namespace)
+        _ = try await fleet.concurrently(names.count, width: concurrency) { index in
+            _ = try await mcs.create(
+                MultiClusterService(
+                    metadata: ObjectMeta(name: names[index], namespace: namespace),
+                    spec: MultiClusterServiceSpec(serviceImport: LocalObjectName(name: names[index]))))
+            return .zero
+        }
+        let jobs = members.count * names.count
+        _ = try await fleet.concurrently(jobs, width: concurrency) { job in
+            // Round-robin over members, so every member is exporting from the start.
+            let memberIndex = job % members.count
+            let serviceIndex = job / members.count
+            let member = members[memberIndex]
+            let name = names[serviceIndex]
+            let addresses = (0..<endpoints).map { Self.address(member: memberIndex + 1, service: serviceIndex, endpoint: $0, perService: endpoints) }
+            try await fleet.createService(name, in: member, port: 80)
+            try await fleet.createSlice(name, in: member, addresses: addresses)
+            _ = try await fleet.client(member).api(ServiceExport.self, namespace: namespace).create(
+                ServiceExport(metadata: ObjectMeta(name: name, namespace: namespace)))
+            return .zero
+        }
+        var writes = Dictionary(uniqueKeysWithValues: members.map { ($0, names.count * 3) })
+        writes[importer, default: 0] += names.count
+        return writes
+    }
+
+    /// A distinct pod-range address per (member, service, endpoint).
+    static func address(member: Int, service: Int, endpoint: Int, perService: Int) -> String {
+        let index = service * perService + endpoint
+        return "127.\(10 + member).\(index / 250).\(index % 250 + 1)"
+    }
+
+    private func format(_ megabytes: [String: Double]) -> String {
+        ManagerProcesses.binaries.map { "\($0) \(String(format: "%.1f", megabytes[$0] ?? 0)) MB" }.joined(separator: ", ")
+    }
+}
