@@ -6,11 +6,12 @@
 #
 #   docker build --build-arg COMPONENT=hub-net-controller-manager -t $REGISTRY/hub-net-controller-manager:$TAG .
 
-ARG SWIFT_IMAGE=swift:6.2-jammy
+ARG SWIFT_IMAGE=swift:6.3-bookworm
 ARG RUNTIME_IMAGE=gcr.io/distroless/cc-debian12:nonroot
 
-# ---- build: a release binary with the Swift runtime and Foundation linked in statically, so
-# the runtime image needs only the C/C++ runtime (glibc, libstdc++, libgcc).
+# ---- build (Debian 12, as the runtime): a release binary with the Swift runtime and Foundation linked in statically, so
+# the runtime image needs only the C/C++ runtime and zlib (glibc, libstdc++, libgcc, libz — all in
+# distroless cc-debian12). scripts/check-static-binaries.sh checks this without a container engine.
 FROM ${SWIFT_IMAGE} AS build
 ARG COMPONENT
 RUN test -n "${COMPONENT}" || (echo "set --build-arg COMPONENT=<component>" >&2; exit 1)
