@@ -68,13 +68,10 @@ final class WarningMemo: Sendable {
 }
 
 extension HubAgentContext {
-    /// Records an event, logging (not failing on) errors: events are advisory.
-    func record<R: Resource>(_ type: EventType, reason: String, message: String, about object: R) async {
-        do {
-            try await events.record(type, reason: reason, message: message, about: object)
-        } catch {
-            logger.warning("recording event \(reason) failed: \(error)")
-        }
+    /// Queues an event (written in the background; failures are logged): events are advisory
+    /// and never delay a reconcile.
+    func record<R: Resource>(_ type: EventType, reason: String, message: String, about object: R) {
+        events.emit(type, reason: reason, message: message, about: object)
     }
 
     /// The cluster an exchange object belongs to, from its `fleet-member-<cluster>` namespace.

@@ -82,7 +82,7 @@ public struct HubInternalServiceExportController: Reconciler {
                     existing.status = ServiceImportStatus()
                     existing = try await serviceImports.replaceStatus(existing)
                 }
-                await context.record(
+                context.record(
                     .normal, reason: HubEventReasons.noExportedService,
                     message: "no cluster exports service \(key) any more; deleting its ServiceImport", about: existing)
                 do {
@@ -122,7 +122,7 @@ public struct HubInternalServiceExportController: Reconciler {
         if current.status != desired {
             current.status = desired
             current = try await serviceImports.replaceStatus(current)
-            await context.record(
+            context.record(
                 .normal, reason: HubEventReasons.successfulUpdateStatus,
                 message: "service \(key) is exported by \(clusters.joined(separator: ", "))", about: current)
         }

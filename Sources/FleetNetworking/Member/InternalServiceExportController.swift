@@ -68,14 +68,10 @@ struct InternalServiceExportReconciler: Reconciler {
             updated.status = ServiceExportStatus(conditions: conditions)
             updated = try await context.member.api(ServiceExport.self).replaceStatus(updated)
             let isConflict = conflict.status == ConditionStatus.true
-            do {
-                try await context.memberEvents.record(
-                    isConflict ? .warning : .normal,
-                    reason: isConflict ? MemberEventReasons.conflictFound : MemberEventReasons.noConflictFound,
-                    message: conflict.message, about: updated)
-            } catch {
-                context.logger.warning("recording the conflict event of \(reference.namespacedName) failed: \(error)")
-            }
+            context.memberEvents.emit(
+                isConflict ? .warning : .normal,
+                reason: isConflict ? MemberEventReasons.conflictFound : MemberEventReasons.noConflictFound,
+                message: conflict.message, about: updated)
         }
 
         // Export latency, once per exported version of the Service.

@@ -212,10 +212,10 @@ struct ServiceExportReconciler: Reconciler {
         updated.status = ServiceExportStatus(conditions: conditions)
         updated = try await exportAPI.replaceStatus(updated)
         if validChanged {
-            await record(.normal, MemberEventReasons.validServiceExport, "service \(key) is valid for export", about: updated)
+            record(.normal, MemberEventReasons.validServiceExport, "service \(key) is valid for export", about: updated)
         }
         if conflictAdded {
-            await record(
+            record(
                 .normal, MemberEventReasons.pendingConflictResolution, "service \(key) is pending export conflict resolution",
                 about: updated)
         }
@@ -236,14 +236,10 @@ struct ServiceExportReconciler: Reconciler {
         var updated = export
         updated.status = ServiceExportStatus(conditions: conditions)
         updated = try await exportAPI.replaceStatus(updated)
-        await record(event.0, event.1, event.2, about: updated)
+        record(event.0, event.1, event.2, about: updated)
     }
 
-    private func record(_ type: EventType, _ reason: String, _ message: String, about export: ServiceExport) async {
-        do {
-            try await context.memberEvents.record(type, reason: reason, message: message, about: export)
-        } catch {
-            context.logger.warning("recording event \(reason) failed: \(error)")
-        }
+    private func record(_ type: EventType, _ reason: String, _ message: String, about export: ServiceExport) {
+        context.memberEvents.emit(type, reason: reason, message: message, about: export)
     }
 }

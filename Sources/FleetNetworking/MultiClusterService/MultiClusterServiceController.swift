@@ -119,7 +119,7 @@ public struct MultiClusterServiceReconciler: Reconciler {
         // The derived Service: the label's name if set, else the derived name, else (taken by a
         // Service that is not ours) a hashed one. The label is written first.
         guard let name = chooseDerivedName(for: mcs, key: key) else {
-            try? await context.memberEvents.record(
+            context.memberEvents.emit(
                 .warning, reason: MultiClusterServiceEvents.derivedServiceNameTaken,
                 message: "the names for the derived service of \(key) in \(context.fleetSystemNamespace) are taken by other services",
                 about: mcs)
@@ -296,12 +296,12 @@ public struct MultiClusterServiceReconciler: Reconciler {
         updated.status = status
         _ = try await mcsAPI(mcs.metadata.namespace ?? "").replaceStatus(updated)
         if valid, !wasValid {
-            try? await context.memberEvents.record(
+            context.memberEvents.emit(
                 .normal, reason: MultiClusterServiceEvents.foundValidService,
                 message: "found valid service import \(mcs.metadata.namespace ?? "")/\(mcs.spec.serviceImport?.name ?? "")",
                 about: updated)
         }
-        try? await context.memberEvents.record(
+        context.memberEvents.emit(
             .normal, reason: MultiClusterServiceEvents.successfulUpdateStatus,
             message: valid ? "updated the status: found valid service import" : "updated the status: service import is not ready",
             about: updated)
@@ -328,7 +328,7 @@ public struct MultiClusterServiceReconciler: Reconciler {
         for name in importNames.sorted() {
             try await deleteImportIfControlled(namespace: key.namespace, name: name, by: mcs)
         }
-        try? await context.memberEvents.record(
+        context.memberEvents.emit(
             .normal, reason: MultiClusterServiceEvents.unimportedService,
             message: "unimported the service: deleted its service import and derived service", about: mcs)
         mcs.metadata.removeFinalizer(FleetFinalizers.serviceResourcesCleanup)

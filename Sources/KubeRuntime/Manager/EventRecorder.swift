@@ -6,9 +6,12 @@ import Logging
 // client-go's legacy (core/v1) event recorder with its repeat aggregation: the first occurrence
 // creates an Event named `<object name>.<hex unix nanoseconds>`; a repeat of the same
 // (source, involved object, type, reason, message) patches that Event's `count` and
-// `lastTimestamp` instead of creating another one. Unlike client-go, which fires events
-// asynchronously through a broadcaster, `record` writes before returning, so callers (and tests)
-// can see the outcome; callers that must not wait can wrap it in a task.
+// `lastTimestamp` instead of creating another one.
+//
+// Controllers call `emit`, which queues the event and returns at once, as client-go's broadcaster
+// does: an event is never on the path from a change to its propagation. One background task
+// writes the queue in order (so repeats aggregate). `record` writes before returning, for callers
+// (and tests) that want the stored Event.
 
 /// The `type` of an Event.
 public enum EventType: String, Sendable, Hashable, CaseIterable {
@@ -37,6 +40,15 @@ public actor EventRecorder {
     private let logger: Logger
     /// What was written for each aggregation key: the Event's namespace, name and count so far.
     private var written: [AggregationKey: (namespace: String, name: String, count: Int32)] = [:]
+    /// Events emitted and not yet written.
+    private nonisolated let queue: AsyncStream<Queued>.Continuation
+
+    private struct Queued: Sendable {
+        var type: EventType
+        var reason: String
+        var message: String
+        var reference: ObjectReference
+    }
 
     private struct AggregationKey: Hashable {
         var involvedObject: ObjectReference
@@ -54,6 +66,32 @@ public actor EventRecorder {
         self.host = host
         self.wallClock = wallClock
         self.logger = logger ?? Logger(label: "KubeRuntime.EventRecorder")
+        let (stream, queue) = AsyncStream.makeStream(of: Queued.self)
+        self.queue = queue
+        // Writes emitted events in order until the recorder goes away.
+        Task { [weak self] in
+            for await item in stream {
+                guard let self else { return }
+                await self.write(item)
+            }
+        }
+    }
+
+    deinit {
+        queue.finish()
+    }
+
+    /// Queues an event about `object` and returns at once; failures are logged.
+    public nonisolated func emit<R: Resource>(_ type: EventType, reason: String, message: String, about object: R) {
+        queue.yield(Queued(type: type, reason: reason, message: message, reference: ObjectReference(referencing: object)))
+    }
+
+    private func write(_ item: Queued) async {
+        do {
+            try await record(item.type, reason: item.reason, message: item.message, about: item.reference)
+        } catch {
+            logger.warning("recording event failed", metadata: ["reason": "\(item.reason)", "error": "\(error)"])
+        }
     }
 
     /// Records an event about `object`.

@@ -134,6 +134,7 @@ struct ScaleBenchmark {
                 memberWrites = max(memberWrites, serverWrites)
             }
         }
+        progress("scale: requests while converging (all servers, the bench's own creates included):\n" + Self.breakdown(during, servers: servers.map(\.name)))
         scale["requests"] = .int(Int64(requests))
         scale["writes"] = .int(Int64(writes))
         scale["member_requests_max"] = .int(Int64(memberRequests))
@@ -222,6 +223,19 @@ struct ScaleBenchmark {
         var writes = Dictionary(uniqueKeysWithValues: members.map { ($0, names.count * 3) })
         writes[importer, default: 0] += names.count
         return writes
+    }
+
+    /// Requests by what they did, hub and members summed apart, largest first.
+    static func breakdown(_ counts: [[RequestCountKey: Int]], servers: [String]) -> String {
+        var hub: [RequestCountKey: Int] = [:]
+        var members: [RequestCountKey: Int] = [:]
+        for (name, serverCounts) in zip(servers, counts) {
+            if name == "hub" { hub.merge(serverCounts, uniquingKeysWith: +) } else { members.merge(serverCounts, uniquingKeysWith: +) }
+        }
+        func lines(_ title: String, _ counts: [RequestCountKey: Int]) -> [String] {
+            counts.sorted { ($0.value, $1.key.description) > ($1.value, $0.key.description) }.map { "    \(title) \($0.key) ×\($0.value)" }
+        }
+        return (lines("hub:", hub) + lines("members:", members)).joined(separator: "\n")
     }
 
     /// A distinct pod-range address per (member, service, endpoint).
