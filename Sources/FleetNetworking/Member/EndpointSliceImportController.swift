@@ -93,9 +93,19 @@ struct EndpointSliceImportReconciler: Reconciler {
             return .done
         }
 
+        // The finalizer before the slice exists. On a first import the generation being imported
+        // is recorded in the same write (one hub write per import, not two); later generations
+        // are recorded after the slice is written, off the path of the change.
+        let reference = sliceImport.spec.endpointSliceReference
+        let observed = sliceImport.metadata.annotations?[FleetAnnotations.lastObservedGeneration]
+        let isNewGeneration = observed != String(reference.generation)
+        var generationRecorded = !isNewGeneration
         if !sliceImport.metadata.hasFinalizer(FleetFinalizers.endpointSliceImportCleanup) {
             sliceImport.metadata.addFinalizer(FleetFinalizers.endpointSliceImportCleanup)
+            sliceImport.metadata.annotations = (sliceImport.metadata.annotations ?? [:]).merging(
+                [FleetAnnotations.lastObservedGeneration: String(reference.generation)]) { $1 }
             sliceImport = try await sliceImportAPI.replace(sliceImport)
+            generationRecorded = true
         }
 
         let spec = sliceImport.spec
@@ -125,12 +135,12 @@ struct EndpointSliceImportReconciler: Reconciler {
         }
 
         // Import latency, once per generation of the source EndpointSlice.
-        let reference = spec.endpointSliceReference
-        let observed = sliceImport.metadata.annotations?[FleetAnnotations.lastObservedGeneration]
-        if observed != String(reference.generation) {
-            sliceImport.metadata.annotations = (sliceImport.metadata.annotations ?? [:]).merging(
-                [FleetAnnotations.lastObservedGeneration: String(reference.generation)]) { $1 }
-            _ = try await sliceImportAPI.replace(sliceImport)
+        if isNewGeneration {
+            if !generationRecorded {
+                sliceImport.metadata.annotations = (sliceImport.metadata.annotations ?? [:]).merging(
+                    [FleetAnnotations.lastObservedGeneration: String(reference.generation)]) { $1 }
+                _ = try await sliceImportAPI.replace(sliceImport)
+            }
             if let since = reference.exportedSince {
                 context.latency.observeEndpointSliceImport(
                     originCluster: reference.clusterId, destinationCluster: context.clusterID, isFirstImport: observed == nil,
