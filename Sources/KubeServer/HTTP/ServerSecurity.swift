@@ -10,9 +10,13 @@ struct ServerSecurity: Sendable {
     let authorizer: RBACAuthorizer?
     /// Told about every request authorization denies (before the 403 is sent).
     var onDenied: @Sendable (AuthorizationAttributes) -> Void = { _ in }
+    /// Client-certificate identities per open connection.
+    let peerIdentities = PeerIdentityCache()
 
     func authenticate(authorization: String?, channel: any Channel) async throws(APIError) -> UserInfo {
-        let certificateUser = await authenticator.identity(fromPeerCertificateOf: channel)
+        let certificateUser = await peerIdentities.identity(of: channel) {
+            await authenticator.identity(fromPeerCertificateOf: channel)
+        }
         switch authenticator.authenticate(authorizationHeader: authorization, peerCertificateUser: certificateUser) {
         case .authenticated(let user):
             return user
