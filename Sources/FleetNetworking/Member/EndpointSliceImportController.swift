@@ -40,8 +40,11 @@ struct EndpointSliceImportReconciler: Reconciler {
             context.memberInformers.informer(for: MultiClusterService.self).store)
         let reconciler = EndpointSliceImportReconciler(
             context: context, sliceImports: sliceImports, multiClusterServices: multiClusterServices,
-            services: context.memberInformers.informer(for: Service.self, namespace: fleetSystem).store,
-            importedSlices: context.memberInformers.informer(for: EndpointSlice.self, namespace: fleetSystem).store)
+            // The agent's cluster-wide Service and EndpointSlice caches (the exporting controllers
+            // share them); only their fleet-system objects are read here. A second, fleet-system
+            // informer would hold every imported slice twice and decode each change twice.
+            services: context.memberInformers.informer(for: Service.self).store,
+            importedSlices: context.memberInformers.informer(for: EndpointSlice.self).store)
         /// The EndpointSliceImports of the service a MultiClusterService imports.
         let importsOf: @Sendable (MultiClusterService) -> [ObjectKey] = { service in
             guard let name = service.spec.serviceImport?.name else { return [] }
@@ -51,12 +54,15 @@ struct EndpointSliceImportReconciler: Reconciler {
         let controller = ControllerBuilder(name: name)
             .for(EndpointSliceImport.self, in: context.hubInformers, namespace: hubNamespace)
             .watches(MultiClusterService.self, in: context.memberInformers, map: importsOf)
-            .watches(Service.self, in: context.memberInformers, namespace: fleetSystem) { service in
-                multiClusterServices.byIndex(MemberIndexes.multiClusterServicesByDerivedService, value: service.metadata.name ?? "")
+            .watches(Service.self, in: context.memberInformers) { service in
+                guard service.metadata.namespace == fleetSystem else { return [] }
+                return multiClusterServices.byIndex(MemberIndexes.multiClusterServicesByDerivedService, value: service.metadata.name ?? "")
                     .flatMap(importsOf)
             }
-            .watches(EndpointSlice.self, in: context.memberInformers, namespace: fleetSystem) { slice in
-                guard slice.metadata.labels?[FleetLabels.endpointSliceManagedBy] == FleetLabels.endpointSliceImportManager else {
+            .watches(EndpointSlice.self, in: context.memberInformers) { slice in
+                guard slice.metadata.namespace == fleetSystem,
+                    slice.metadata.labels?[FleetLabels.endpointSliceManagedBy] == FleetLabels.endpointSliceImportManager
+                else {
                     return []
                 }
                 return [ObjectKey(namespace: hubNamespace, name: slice.metadata.name ?? "")]

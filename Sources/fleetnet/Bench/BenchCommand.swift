@@ -63,6 +63,11 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Seconds of quiet after convergence, during which writes are counted (default 60; --quick 5).")
     var quietSeconds: Int?
 
+    @Option(
+        name: .long,
+        help: "Directory of the manager binaries for scale and memory, e.g. .build-static/release (default: beside fleetnet).")
+    var managerBinaries: String?
+
     @Option(name: .long, help: "Write the results as JSON to this file.")
     var json: String?
 
@@ -104,6 +109,12 @@ struct BenchCommand: AsyncParsableCommand {
                 "--services and --endpoints must be positive, and services × endpoints at most 62500 (distinct addresses per member)")
         }
         guard sizes.quietSeconds >= 0 else { throw ValidationError("--quiet-seconds must not be negative") }
+        if let managerBinaries {
+            for binary in ManagerProcesses.binaries
+            where !FileManager.default.isExecutableFile(atPath: URL(fileURLWithPath: managerBinaries).appendingPathComponent(binary).path) {
+                throw ValidationError("--manager-binaries: no executable \(binary) in \(managerBinaries)")
+            }
+        }
     }
 
     func run() async throws {
@@ -121,7 +132,8 @@ struct BenchCommand: AsyncParsableCommand {
         }
         if scenarios.contains("scale") || scenarios.contains("memory") {
             let benchmark = ScaleBenchmark(
-                members: sizes.members, services: sizes.services, endpoints: sizes.endpoints, quietSeconds: sizes.quietSeconds)
+                members: sizes.members, services: sizes.services, endpoints: sizes.endpoints, quietSeconds: sizes.quietSeconds,
+                binaryDirectory: managerBinaries.map { URL(fileURLWithPath: $0) })
             let outcome = try await benchmark.run()
             if scenarios.contains("scale") { results["scale"] = .object(outcome.scale) }
             if scenarios.contains("memory") { results["memory"] = .object(outcome.memory) }

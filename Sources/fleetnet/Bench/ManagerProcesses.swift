@@ -41,9 +41,9 @@ final class ManagerProcesses: Sendable {
     }
 
     /// Starts every manager of the fleet; logs go to `directory`.
-    static func start(session: LocalFleetSession, directory: URL) async throws -> ManagerProcesses {
+    static func start(session: LocalFleetSession, directory: URL, binaryDirectory: URL? = nil) async throws -> ManagerProcesses {
         let executable = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
-        let binDirectory = executable.deletingLastPathComponent()
+        let binDirectory = binaryDirectory ?? executable.deletingLastPathComponent()
         let usesBinaries = binaries.allSatisfy { FileManager.default.isExecutableFile(atPath: binDirectory.appendingPathComponent($0).path) }
         func command(_ binary: String) -> (URL, [String]) {
             usesBinaries ? (binDirectory.appendingPathComponent(binary), []) : (executable, ["manager", binary])
@@ -157,22 +157,33 @@ final class ManagerProcesses: Sendable {
         }
     }
 
-    /// Resident memory of each process, in MB, keyed by binary (the largest over its processes).
-    func residentMegabytes() -> [String: Double] {
-        var largest: [String: Double] = [:]
+    /// Resident memory of one process: all of it (VmRSS, what `ps` and `top` show) and its
+    /// anonymous part (RssAnon: heap and stacks, without the shared, clean pages of the binary and
+    /// libraries).
+    struct Resident: Sendable {
+        var total: Double
+        var anonymous: Double
+    }
+
+    /// Resident memory per binary, in MB: the process with the largest RSS of each.
+    func residentMegabytes() -> [String: Resident] {
+        var largest: [String: Resident] = [:]
         for manager in running {
-            let megabytes = Self.residentMegabytes(pid: manager.process.processIdentifier)
-            largest[manager.binary] = max(largest[manager.binary] ?? 0, megabytes)
+            let resident = Self.resident(pid: manager.process.processIdentifier)
+            if resident.total > largest[manager.binary]?.total ?? -1 { largest[manager.binary] = resident }
         }
         return largest
     }
 
-    static func residentMegabytes(pid: Int32) -> Double {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
-            let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "")
-        else { return 0 }
-        return kilobytes / 1024
+    static func resident(pid: Int32) -> Resident {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return Resident(total: 0, anonymous: 0) }
+        func field(_ name: String) -> Double {
+            guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(name + ":") }),
+                let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "")
+            else { return 0 }
+            return kilobytes / 1024
+        }
+        return Resident(total: field("VmRSS"), anonymous: field("RssAnon"))
     }
 
     /// Processes that exited on their own, with the end of their logs.

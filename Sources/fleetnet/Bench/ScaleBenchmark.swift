@@ -15,13 +15,16 @@ import Logging
 //           (converge_s); API requests and writes per server meanwhile, the bench's own excluded;
 //           then writes during a quiet period, leases and heartbeats counted apart.
 // - memory: resident memory of each manager process, idle (joined, nothing exported) and at the
-//           end of the scale run (the largest process of each binary).
+//           end of the scale run (the largest process of each binary): VmRSS, and its anonymous
+//           part (RssAnon) without the shared, clean pages of the binary and libraries.
 
 struct ScaleBenchmark {
     var members: Int
     var services: Int
     var endpoints: Int
     var quietSeconds: Int
+    /// Where the manager binaries are (nil: beside this executable).
+    var binaryDirectory: URL?
     var concurrency = 32
     let namespace = "bench"
 
@@ -43,7 +46,7 @@ struct ScaleBenchmark {
             options: .init(memberCount: members, directory: directory, withControllers: false), logger: logger)
         let box = ResultBox()
         try await session.run { fleetEndpoints in
-            let managers = try await ManagerProcesses.start(session: session, directory: directory)
+            let managers = try await ManagerProcesses.start(session: session, directory: directory, binaryDirectory: binaryDirectory)
             do {
                 box.results = try await measure(session: session, fleetEndpoints: fleetEndpoints, managers: managers)
             } catch {
@@ -171,7 +174,10 @@ struct ScaleBenchmark {
         progress("scale: RSS at scale \(format(atScale))")
         var memory: [String: JSONValue] = [:]
         for binary in ManagerProcesses.binaries {
-            memory[binary] = .object(["idle_rss_mb": .double(idle[binary] ?? 0), "scale_rss_mb": .double(atScale[binary] ?? 0)])
+            memory[binary] = .object([
+                "idle_rss_mb": .double(idle[binary]?.total ?? 0), "scale_rss_mb": .double(atScale[binary]?.total ?? 0),
+                "idle_anon_mb": .double(idle[binary]?.anonymous ?? 0), "scale_anon_mb": .double(atScale[binary]?.anonymous ?? 0),
+            ])
         }
         memory["processes"] = .int(Int64(managers.running.count))
         return Results(scale: scale, memory: memory)
@@ -244,7 +250,9 @@ struct ScaleBenchmark {
         return "127.\(10 + member).\(index / 250).\(index % 250 + 1)"
     }
 
-    private func format(_ megabytes: [String: Double]) -> String {
-        ManagerProcesses.binaries.map { "\($0) \(String(format: "%.1f", megabytes[$0] ?? 0)) MB" }.joined(separator: ", ")
+    private func format(_ megabytes: [String: ManagerProcesses.Resident]) -> String {
+        ManagerProcesses.binaries.map {
+            "\($0) \(String(format: "%.1f", megabytes[$0]?.total ?? 0)) MB (anonymous \(String(format: "%.1f", megabytes[$0]?.anonymous ?? 0)))"
+        }.joined(separator: ", ")
     }
 }
