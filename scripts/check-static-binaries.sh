@@ -52,6 +52,8 @@ check_root() {
   MOUNTS+=("$root/proc")
   for component in $COMPONENTS; do
     cp "$BIN/$component" "$root/manager-bin/$component"
+    # Stripped, as the Dockerfile ships it.
+    if command -v strip >/dev/null; then strip "$root/manager-bin/$component"; fi
     chmod 0755 "$root/manager-bin/$component"
     local output status
     set +e

@@ -177,6 +177,52 @@ struct WorkQueueTests {
         }
     }
 
+    @Test("a write race backs off per key, 5 ms then 10 ms, outside the exhausted shared bucket")
+    func writeRacesDoNotWaitForTheSharedBucket() async {
+        let clock = TestClock()
+        let queue = makeQueue(clock: clock)
+        await withDelayLoop(queue) {
+            // 150 failing keys use up the token bucket (burst 100, then 10 per second): a
+            // rate-limited add now waits seconds.
+            for index in 0..<150 { await queue.addRateLimited("failing-\(index)") }
+            await queue.addAfterWriteRace("race")
+            #expect(await queue.numberOfRequeues(of: "race") == 1)
+            await clock.waitForSleeper(until: .milliseconds(5))
+            clock.advance(to: .milliseconds(5))
+            // Ready now: the 100 keys the burst allowed, and the race (if the race waited for the
+            // bucket, the 101st key would never come: the queue is shut down after 10 s).
+            let ready = await withTaskGroup(of: Set<String>?.self) { group in
+                group.addTask {
+                    var ready: Set<String> = []
+                    for _ in 0..<101 {
+                        guard let key = await queue.get() else { break }
+                        ready.insert(key)
+                        await queue.done(key)
+                    }
+                    return ready
+                }
+                group.addTask {
+                    try? await Task.sleep(for: .seconds(10))
+                    return nil
+                }
+                let first = await group.next() ?? nil
+                group.cancelAll()
+                if let first { return first }
+                await queue.shutDown()
+                let collected = await group.next() ?? nil
+                return collected ?? []
+            }
+            #expect(ready.contains("race"))
+            #expect(ready.count == 101)
+            #expect(await queue.count == 0, "only the burst of failing keys is ready, not all 150")
+            guard ready.contains("race") else { return }  // the queue was shut down
+            await queue.addAfterWriteRace("race")
+            await clock.waitForSleeper(until: .milliseconds(15))
+            await queue.forget("race")
+            #expect(await queue.numberOfRequeues(of: "race") == 0)
+        }
+    }
+
     @Test("after shutDown queued keys are still handed out, then get returns nil")
     func shutDownDrainsQueuedKeysThenReturnsNil() async {
         let queue = makeQueue()

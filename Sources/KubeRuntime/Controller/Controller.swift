@@ -8,6 +8,8 @@ import Metrics
 /// Each worker loops: take a key → reconcile → `done`. The outcome picks what happens next,
 /// as in controller-runtime's four-way switch:
 /// - thrown `TerminalError` → counted as an error, not requeued (backoff forgotten);
+/// - a write that lost a race (409 Conflict or AlreadyExists) → counted as an error, requeued on
+///   a per-key backoff outside the shared token bucket;
 /// - any other thrown error → counted as an error, requeued rate-limited;
 /// - `.requeue(after:)` → backoff forgotten, requeued after the delay;
 /// - `.requeueWithBackoff` → requeued rate-limited;
@@ -125,10 +127,16 @@ public final class Controller<R: Reconciler>: Sendable {
         case .failure(let error):
             metrics.errors.increment()
             metrics.count(.error)
-            await queue.addRateLimited(request)
-            // A write that lost an optimistic-concurrency race is routine (the next round reads
-            // the newer object); anything else deserves a warning.
-            let isConflict = (error as? KubeClientError)?.isConflict == true
+            // A write that lost an optimistic-concurrency race (409: Conflict or AlreadyExists) is
+            // routine: the next round reads the newer object. It is retried on its own backoff,
+            // not the shared budget meant for failing servers; anything else deserves a warning.
+            let clientError = error as? KubeClientError
+            let isConflict = clientError?.isConflict == true || clientError?.isAlreadyExists == true
+            if isConflict {
+                await queue.addAfterWriteRace(request)
+            } else {
+                await queue.addRateLimited(request)
+            }
             logger.log(
                 level: isConflict ? .info : .warning, isConflict ? "reconcile hit a write conflict; retrying" : "reconcile failed; retrying",
                 metadata: ["request": "\(request)", "error": "\(error)"])

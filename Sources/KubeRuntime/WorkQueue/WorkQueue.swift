@@ -27,6 +27,8 @@ public actor WorkQueue<Key: Hashable & Sendable> {
 
     private let clock: ElapsedClock
     private var rateLimiter: any RateLimiter<Key>
+    /// Backoff for keys whose write lost an optimistic-concurrency race (see `addAfterWriteRace`).
+    private var raceBackoff = ExponentialBackoffRateLimiter<Key>(baseDelay: .milliseconds(5), maxDelay: .seconds(1))
     private let metrics: WorkQueueMetrics
     private let unfinishedWorkUpdatePeriod: Duration
 
@@ -100,15 +102,28 @@ public actor WorkQueue<Key: Hashable & Sendable> {
         add(key, after: rateLimiter.delay(for: key, now: clock.now))
     }
 
+    /// Adds `key` after a per-key backoff (5 ms doubling, at most 1 s) that does not draw on the
+    /// rate limiter's shared budget: for a reconcile whose write lost a race against the watch
+    /// cache (409 Conflict or AlreadyExists). Such a loss is the normal outcome of optimistic
+    /// concurrency, and the next round sees the newer object; sending a burst of them through
+    /// controller-runtime's overall token bucket (10 per second after 100) delayed unrelated keys
+    /// by seconds at scale.
+    public func addAfterWriteRace(_ key: Key) {
+        guard !isShuttingDownFlag else { return }
+        add(key, after: raceBackoff.delay(for: key, now: clock.now))
+    }
+
     /// Resets the rate limiter's failure history for `key` (call after a success or a give-up).
     /// It does not remove `key` from the queue.
     public func forget(_ key: Key) {
         rateLimiter.forget(key)
+        raceBackoff.forget(key)
     }
 
-    /// How many rate-limited requeues `key` has had since it was last forgotten.
+    /// How many rate-limited requeues `key` has had since it was last forgotten (write races
+    /// included).
     public func numberOfRequeues(of key: Key) -> Int {
-        rateLimiter.numberOfRequeues(of: key)
+        rateLimiter.numberOfRequeues(of: key) + raceBackoff.numberOfRequeues(of: key)
     }
 
     // MARK: Processing
