@@ -134,7 +134,10 @@ struct BenchCommand: AsyncParsableCommand {
             let benchmark = ScaleBenchmark(
                 members: sizes.members, services: sizes.services, endpoints: sizes.endpoints, quietSeconds: sizes.quietSeconds,
                 binaryDirectory: managerBinaries.map { URL(fileURLWithPath: $0) })
-            let outcome = try await benchmark.run()
+            // Ctrl-C stops the manager processes it started before the bench exits.
+            let box = OutcomeBox()
+            try await SignalHandling.untilInterrupted { box.outcome = try await benchmark.run() }
+            guard let outcome = box.outcome else { throw ExitCode(130) }
             if scenarios.contains("scale") { results["scale"] = .object(outcome.scale) }
             if scenarios.contains("memory") { results["memory"] = .object(outcome.memory) }
         }
@@ -161,6 +164,10 @@ struct BenchCommand: AsyncParsableCommand {
             let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
             try data.write(to: URL(fileURLWithPath: json))
         }
+    }
+
+    final class OutcomeBox: @unchecked Sendable {
+        var outcome: ScaleBenchmark.Results?
     }
 
     static func object(_ figures: [String: Double]) -> JSONValue {

@@ -85,24 +85,33 @@ final class ImportConvergence: Sendable {
     /// (nil after `timeout`).
     func converged(timeout: Duration) async -> ContinuousClock.Instant? {
         let timer = Task { [self] in
-            try? await Task.sleep(for: timeout)
-            let waiters = self.state.withLock { state in
-                state.failed = true
-                defer { state.waiters.removeAll() }
-                return state.waiters
-            }
-            for waiter in waiters { waiter.resume(returning: nil) }
+            guard (try? await Task.sleep(for: timeout)) != nil else { return }
+            giveUp()
         }
         defer { timer.cancel() }
-        return await withCheckedContinuation { continuation in
-            let ready: ContinuousClock.Instant?? = state.withLock { state in
-                if let convergedAt = state.convergedAt { return .some(convergedAt) }
-                if state.failed { return .some(nil) }
-                state.waiters.append(continuation)
-                return nil
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let ready: ContinuousClock.Instant?? = state.withLock { state in
+                    if let convergedAt = state.convergedAt { return .some(convergedAt) }
+                    if state.failed { return .some(nil) }
+                    state.waiters.append(continuation)
+                    return nil
+                }
+                if let ready { continuation.resume(returning: ready) }
             }
-            if let ready { continuation.resume(returning: ready) }
+        } onCancel: {
+            giveUp()
         }
+    }
+
+    /// Ends every wait with nil (timeout or cancellation).
+    private func giveUp() {
+        let waiters = state.withLock { state in
+            state.failed = true
+            defer { state.waiters.removeAll() }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.resume(returning: nil) }
     }
 
     func stop() {

@@ -47,13 +47,15 @@ struct ScaleBenchmark {
         let box = ResultBox()
         try await session.run { fleetEndpoints in
             let managers = try await ManagerProcesses.start(session: session, directory: directory, binaryDirectory: binaryDirectory)
+            // Stopped in a task of its own, so a cancelled run (Ctrl-C) still waits for them.
+            let stop = { await Task { await managers.stop() }.value }
             do {
                 box.results = try await measure(session: session, fleetEndpoints: fleetEndpoints, managers: managers)
             } catch {
-                await managers.stop()
+                await stop()
                 throw error
             }
-            await managers.stop()
+            await stop()
             return false
         }
         guard let results = box.results else { throw BenchFleet.Failed(description: "the scale run produced no results") }
@@ -103,6 +105,7 @@ struct ScaleBenchmark {
         defer { reporter.cancel() }
         let benchWrites = try await createWorkload(fleet, names: names, members: memberNames, importer: importer)
         guard let converged = await convergence.converged(timeout: .seconds(600)) else {
+            try Task.checkCancellation()
             let exited = managers.exited()
             throw BenchFleet.Failed(
                 description: "the fleet did not converge within 600 s (\(convergence.completeServices)/\(services) services imported)"
