@@ -116,7 +116,8 @@ struct ServiceExportReconciler: Reconciler {
                 ? service.metadata.annotations?[FleetAnnotations.azureLoadBalancerInternal] == "true" : nil,
             weight: weight)
         guard var existing = internalExports.get(namespace: context.hubNamespace, name: internalName) else {
-            _ = try await internalExportAPI.create(
+            // InternalServiceExports are watched: one created by an earlier round brings this key back.
+            try await internalExportAPI.createUnlessPresent(
                 InternalServiceExport(metadata: ObjectMeta(name: internalName, namespace: context.hubNamespace), spec: desired))
             return .done
         }

@@ -61,7 +61,8 @@ struct ServiceImportReconciler: Reconciler {
                 generation: current.metadata.generation ?? 0, uid: current.metadata.uid ?? "",
                 exportedSince: current.metadata.creationTimestamp))
         guard var existing = internalImports.get(namespace: context.hubNamespace, name: internalName) else {
-            _ = try await internalImportAPI.create(
+            // InternalServiceImports are watched: one created by an earlier round brings this key back.
+            try await internalImportAPI.createUnlessPresent(
                 InternalServiceImport(metadata: ObjectMeta(name: internalName, namespace: context.hubNamespace), spec: desired))
             return .done
         }

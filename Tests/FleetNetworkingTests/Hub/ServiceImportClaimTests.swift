@@ -63,17 +63,23 @@ import Testing
                 try await eventually("d, the oldest importer, claims") { try await Hub.inUseBy(fleet) == Hub.inUseJSON("d") }
                 try await consistently("the claim stays with d", for: .seconds(1)) { try await Hub.inUseBy(fleet) == Hub.inUseJSON("d") }
 
-                // d withdraws: one of the backups (b and c are equally old: b by name) takes over.
+                // d withdraws: the older backup takes over; b and c were created one after the other,
+                // usually in the same second (a tie: b by name), else c is older.
+                let b = try await Hub.getClaim(fleet, cluster: "b")
+                let c = try await Hub.getClaim(fleet, cluster: "c")
+                let (next, other) =
+                    (c.metadata.creationTimestamp ?? Time(secondsSinceEpoch: 0)) < (b.metadata.creationTimestamp ?? Time(secondsSinceEpoch: 0))
+                    ? ("c", "b") : ("b", "c")
                 try await Hub.unclaim(fleet, cluster: "d")
-                try await eventually("d's import is gone and b claims") {
+                try await eventually("d's import is gone and \(next) claims") {
                     let gone = try await Hub.gone(fleet.hub.client.api(InternalServiceImport.self, namespace: "fleet-member-d"), "work-app")
                     let inUse = try await Hub.inUseBy(fleet)
-                    return gone && inUse == Hub.inUseJSON("b")
+                    return gone && inUse == Hub.inUseJSON(next)
                 }
-                try await eventually("b mirrors the status, c stays empty") {
-                    let b = try await Hub.getClaim(fleet, cluster: "b")
-                    let c = try await Hub.getClaim(fleet, cluster: "c")
-                    return b.status?.clusterNames == ["a"] && (c.status == nil || c.status == ServiceImportStatus())
+                try await eventually("\(next) mirrors the status, \(other) stays empty") {
+                    let claimer = try await Hub.getClaim(fleet, cluster: next)
+                    let backup = try await Hub.getClaim(fleet, cluster: other)
+                    return claimer.status?.clusterNames == ["a"] && (backup.status == nil || backup.status == ServiceImportStatus())
                 }
             }
         }
