@@ -136,17 +136,32 @@ public final class APIServer: ServiceLifecycle.Service, Sendable {
         let controllers = ServerControllers(core: core, logger: logger)
         let store = core.store
         store.acceptWatches()
-        try await withGracefulShutdownHandler {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { await controllers.run() }
-                defer {
-                    group.cancelAll()
-                    store.closeAllWatches()
-                }
-                try await app.run()
-            }
-        } onGracefulShutdown: {
+        // The HTTP server always stops gracefully, also when this task is cancelled: cancelling
+        // NIO's serving task while an accepted connection is still buffered traps in NIOAsyncWriter
+        // ("Deinited NIOAsyncWriter without calling finish()", apple/swift-nio#3481). So it runs in
+        // a service group of its own, in a task that does not inherit cancellation, and both a
+        // graceful shutdown and a cancellation of `run()` trigger that group's graceful shutdown.
+        let serving = ServiceGroup(configuration: .init(services: [.init(service: app)], logger: logger))
+        let server = Task { try await serving.run() }
+        let stop: @Sendable () -> Void = {
             store.closeAllWatches()
+            Task { await serving.triggerGracefulShutdown() }
+        }
+        try await withTaskCancellationHandler {
+            try await withGracefulShutdownHandler {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { await controllers.run() }
+                    defer {
+                        group.cancelAll()
+                        store.closeAllWatches()
+                    }
+                    try await server.value
+                }
+            } onGracefulShutdown: {
+                stop()
+            }
+        } onCancel: {
+            stop()
         }
     }
 }

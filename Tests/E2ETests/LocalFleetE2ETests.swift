@@ -141,7 +141,15 @@ import Testing
             }
             let elapsed = (onlyMember2At ?? ContinuousClock.now) - started
             #expect(onlyMember2At != nil && elapsed < .seconds(1), "member-1's endpoints left member-2 after \(elapsed)")
-            #expect(await fleet.answeringClusters(20) == ["member-2"])
+            // The load balancer follows the imported slices through its own watch: a moment later.
+            var answering: Set<String> = []
+            let lbDeadline = ContinuousClock.now + .seconds(10)
+            repeat {
+                answering = await fleet.answeringClusters(20)
+                if answering == ["member-2"] { break }
+                try await Task.sleep(for: .milliseconds(50))
+            } while ContinuousClock.now < lbDeadline
+            #expect(answering == ["member-2"])
             // The MultiClusterService keeps its load balancer throughout.
             #expect(try await fleet.member("member-2").api(MultiClusterService.self, namespace: "work").get("app")
                 .status?.loadBalancer?.ingress?.first?.ip == fleet.ip)

@@ -42,6 +42,8 @@ public actor EventRecorder {
     private var written: [AggregationKey: (namespace: String, name: String, count: Int32)] = [:]
     /// Events emitted and not yet written.
     private nonisolated let queue: AsyncStream<Queued>.Continuation
+    /// Emitted events that may wait to be written; more are dropped (and logged).
+    public static let queueLimit = 1_000
 
     private struct Queued: Sendable {
         var type: EventType
@@ -66,7 +68,9 @@ public actor EventRecorder {
         self.host = host
         self.wallClock = wallClock
         self.logger = logger ?? Logger(label: "KubeRuntime.EventRecorder")
-        let (stream, queue) = AsyncStream.makeStream(of: Queued.self)
+        // Bounded like client-go's broadcaster: while the API server cannot take them, events past
+        // the first 1,000 waiting are dropped rather than held without limit.
+        let (stream, queue) = AsyncStream.makeStream(of: Queued.self, bufferingPolicy: .bufferingOldest(Self.queueLimit))
         self.queue = queue
         // Writes emitted events in order until the recorder goes away.
         Task { [weak self] in
@@ -83,7 +87,10 @@ public actor EventRecorder {
 
     /// Queues an event about `object` and returns at once; failures are logged.
     public nonisolated func emit<R: Resource>(_ type: EventType, reason: String, message: String, about object: R) {
-        queue.yield(Queued(type: type, reason: reason, message: message, reference: ObjectReference(referencing: object)))
+        let result = queue.yield(Queued(type: type, reason: reason, message: message, reference: ObjectReference(referencing: object)))
+        if case .dropped = result {
+            logger.warning("event dropped: \(Self.queueLimit) events are waiting to be written", metadata: ["reason": "\(reason)"])
+        }
     }
 
     private func write(_ item: Queued) async {

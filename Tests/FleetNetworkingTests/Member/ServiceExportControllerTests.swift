@@ -75,7 +75,10 @@ import Testing
                     try await internalExports.get(internalName).metadata.annotations?[FleetAnnotations.lastObservedResourceVersion]
                         == service.metadata.resourceVersion
                 }
-                #expect(fleet.registry.emitToString().contains("fleet_networking_service_export_duration_milliseconds_count{origin_cluster_id=\"member-1\"} 1"))
+                // The latency is observed right after the annotation is written.
+                try await eventually("the export latency is measured") {
+                    fleet.registry.emitToString().contains("fleet_networking_service_export_duration_milliseconds_count{origin_cluster_id=\"member-1\"} 1")
+                }
 
                 try await resolveConflict(fleet, "work", "app", conflicted: true)
                 try await eventually("ConflictFound is reported back") {
@@ -288,7 +291,8 @@ extension ServiceExportControllerTests {
                     try await internalExports.get(internalName).metadata.annotations?[FleetAnnotations.lastObservedResourceVersion]
                         == service.metadata.resourceVersion
                 }
-                #expect(fleet.registry.emitToString().contains("\(metric) 1"))
+                // The latency is observed right after the annotation is written.
+                try await eventually("the first export's latency is measured") { fleet.registry.emitToString().contains("\(metric) 1") }
                 let stamp = try #require(try await internalExports.get(internalName).spec?.serviceReference.exportedSince)
 
                 // A label: same export, new Service version, same stamp, not measured again.

@@ -56,6 +56,31 @@ import Testing
         }
     }
 
+    @Test func emittedEventsAreWrittenInTheBackgroundInOrderAndAggregated() async throws {
+        let core = try APIServerCore()
+        try await EmbeddedServer.serving(core) { url in
+            let client = try KubeClient(configuration: ClientConfiguration(server: url), logger: EmbeddedServer.quiet)
+            let configMaps = client.api(ConfigMap.self, namespace: "default")
+            let subject = try await configMaps.create(InformerIntegrationTests.configMap("subject", value: "0"))
+            let recorder = EventRecorder(client: client, component: "fleet-controller")
+            // emit returns before anything is written; three repeats and one other event follow.
+            for _ in 0..<3 { recorder.emit(.warning, reason: "SyncFailed", message: "no route", about: subject) }
+            recorder.emit(.normal, reason: "Synced", message: "ok", about: subject)
+            let events = client.api(Event.self, namespace: "default")
+            let deadline = ContinuousClock.now + .seconds(30)
+            var stored: [Event] = []
+            while ContinuousClock.now < deadline {
+                stored = try await events.list().items
+                if stored.count == 2, stored.first(where: { $0.reason == "SyncFailed" })?.count == 3 { break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(stored.count == 2, "the repeats aggregated into one Event: \(stored.map { ($0.reason ?? "", $0.count ?? 0) })")
+            #expect(stored.first { $0.reason == "SyncFailed" }?.count == 3)
+            #expect(stored.first { $0.reason == "Synced" }?.type == "Normal")
+            try await client.shutdown()
+        }
+    }
+
     @Test func eventsAboutClusterScopedObjectsGoToTheDefaultNamespace() async throws {
         let core = try APIServerCore()
         try await EmbeddedServer.serving(core) { url in
