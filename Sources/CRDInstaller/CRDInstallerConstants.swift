@@ -5,8 +5,15 @@ import FleetAPI
 
 /// Group, resources and label keys of the fleet-networking CRD installer.
 public enum CRDInstallerConstants {
-    /// The API group whose CRDs are installed; CRDs of other groups are ignored.
+    /// The API group whose CRDs are installed (every one on a hub, the member kinds on a member).
     public static let group = NetworkingGroup.name
+
+    /// The Multi-Cluster Services API group, installed on members only. CRDs of any other group
+    /// are ignored.
+    public static let memberOnlyGroup = MCSGroup.name
+
+    /// The groups whose CRDs the installer reads.
+    public static let groups: Set<String> = [group, memberOnlyGroup]
 
     /// Resources (CRD plurals) a member cluster gets; a hub gets every CRD of the group.
     public static let memberResources: Set<String> = FleetCRDs.memberPlurals

@@ -9,14 +9,16 @@ public enum CRDLoader {
     /// File extensions read; other files (READMEs, kustomizations without extension…) are skipped.
     public static let manifestExtensions: Set<String> = ["yaml", "yml", "json"]
 
-    /// The CRDs of `group` in the files under `directory`.
+    /// The CRDs of `groups` (every group when nil) in the files under `directory`.
     /// - Throws: ``CRDInstallerError/unreadableDirectory(path:reason:)`` when the directory cannot
     ///   be listed; ``CRDInstallerError/malformedFile(path:reason:)`` naming the first file that
     ///   cannot be read or holds something other than CRDs.
-    public static func load(directory: String, group: String? = CRDInstallerConstants.group) throws -> [CustomResourceDefinition] {
+    public static func load(
+        directory: String, groups: Set<String>? = CRDInstallerConstants.groups
+    ) throws -> [CustomResourceDefinition] {
         var crds: [CustomResourceDefinition] = []
         for path in try manifestFiles(in: directory) {
-            for crd in try load(file: path) where group == nil || crd.spec.group == group {
+            for crd in try load(file: path) where groups?.contains(crd.spec.group) ?? true {
                 crds.append(crd)
             }
         }

@@ -7,9 +7,11 @@ public enum InstallMode: String, Sendable, Hashable, CaseIterable, CustomStringC
 
     public var description: String { rawValue }
 
-    /// Whether `crd` is installed in this mode: its group is the fleet-networking group and, in
-    /// member mode, its plural is one of `CRDInstallerConstants.memberResources`.
+    /// Whether `crd` is installed in this mode: a hub gets every CRD of the fleet-networking
+    /// group; a member gets those whose plural is one of `CRDInstallerConstants.memberResources`,
+    /// and the Multi-Cluster Services API (`multicluster.x-k8s.io`).
     public func includes(_ crd: CustomResourceDefinition) -> Bool {
+        if crd.spec.group == CRDInstallerConstants.memberOnlyGroup { return self == .member }
         guard crd.spec.group == CRDInstallerConstants.group else { return false }
         switch self {
         case .hub:

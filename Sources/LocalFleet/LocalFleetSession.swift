@@ -166,7 +166,7 @@ public final class LocalFleetSession: Sendable {
     /// CRDs (through the installer's code), namespaces and Fleet membership.
     private func bootstrap(_ clients: [String: KubeClient]) async throws {
         let hub = clients["hub"]!
-        let networking = FleetCRDs.networking.map { $0.customResourceDefinition() }
+        let networking = (FleetCRDs.networking + FleetCRDs.multiClusterServicesAPI).map { $0.customResourceDefinition() }
         _ = try await CRDInstaller(client: hub, logger: logger).install(networking, mode: .hub)
         // Fleet's own CRDs: installed by Fleet in real fleets, here as the local Fleet stand-in.
         let crds = hub.api(CustomResourceDefinition.self)

@@ -13,7 +13,7 @@ struct CRDLoaderTests {
             let crds = try CRDLoader.load(directory: directory)
             #expect(crds.map(\.spec.names.plural) == ["internalserviceexports", "multiclusterservices", "serviceexports", "serviceimports"])
             #expect(crds.allSatisfy { $0.spec.group == "networking.fleet.azure.com" })
-            let all = try CRDLoader.load(directory: directory, group: nil)
+            let all = try CRDLoader.load(directory: directory, groups: nil)
             #expect(all.contains { $0.spec.group == "example.com" })
         }
     }
@@ -70,7 +70,7 @@ struct CRDLoaderTests {
     func selection() async throws {
         try await withTemporaryDirectory { directory in
             try CRDManifests.writeAll(to: directory)
-            let crds = try CRDLoader.load(directory: directory, group: nil)
+            let crds = try CRDLoader.load(directory: directory, groups: nil)
             #expect(crds.count == CRDManifests.fleetKinds.count + 1)
             #expect(Set(InstallMode.hub.select(crds).compactMap(\.metadata.name)) == CRDManifests.fleetNames)
             #expect(Set(InstallMode.member.select(crds).compactMap(\.metadata.name)) == CRDManifests.memberNames)

@@ -12,6 +12,8 @@ public struct CRDDefinition: Sendable {
     public var shortNames: [String]
     public var categories: [String]
     public var isNamespaced: Bool
+    /// Labels on the CRD object itself (e.g. mcs-api's release labels).
+    public var labels: [String: String]
     public var versions: [Version]
     /// What the kind is for, for docs/api.md.
     public var summary: String
@@ -20,7 +22,8 @@ public struct CRDDefinition: Sendable {
 
     public init(
         group: String, kind: String, plural: String, shortNames: [String] = [], categories: [String],
-        isNamespaced: Bool = true, versions: [Version], summary: String, conditions: [ConditionDoc] = []
+        isNamespaced: Bool = true, labels: [String: String] = [:], versions: [Version], summary: String,
+        conditions: [ConditionDoc] = []
     ) {
         self.group = group
         self.kind = kind
@@ -28,6 +31,7 @@ public struct CRDDefinition: Sendable {
         self.shortNames = shortNames
         self.categories = categories
         self.isNamespaced = isNamespaced
+        self.labels = labels
         self.versions = versions
         self.summary = summary
         self.conditions = conditions
@@ -98,7 +102,7 @@ public struct CRDDefinition: Sendable {
     /// The CRD object for the API server.
     public func customResourceDefinition() -> CustomResourceDefinition {
         CustomResourceDefinition(
-            metadata: ObjectMeta(name: name),
+            metadata: ObjectMeta(name: name, labels: labels.isEmpty ? nil : labels),
             spec: CustomResourceDefinitionSpec(
                 group: group,
                 names: CustomResourceDefinitionNames(

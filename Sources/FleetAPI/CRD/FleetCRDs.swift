@@ -16,7 +16,12 @@ public enum FleetCRDs {
         MultiClusterService.definition,
         TrafficManagerProfile.definition,
         TrafficManagerBackend.definition,
+        ClusterSetImport.definition,
     ]
+
+    /// The Multi-Cluster Services API (multicluster.x-k8s.io), served in members only: the hub is
+    /// not a member and keeps `kubectl get serviceimport` meaning the fleet kind there.
+    public static let multiClusterServicesAPI: [CRDDefinition] = MCSCRDs.all
 
     /// The Fleet core kinds networking reads and writes (installed by Fleet in real fleets).
     public static let fleetCore: [CRDDefinition] = [
@@ -29,8 +34,13 @@ public enum FleetCRDs {
         ServiceExport.plural, ServiceImport.plural, MultiClusterService.plural,
     ]
 
-    /// The networking CRDs for a member cluster.
-    public static var member: [CRDDefinition] { networking.filter { memberPlurals.contains($0.plural) } }
+    /// The CRDs for a member cluster: the member's networking kinds and the MCS API.
+    public static var member: [CRDDefinition] {
+        networking.filter { memberPlurals.contains($0.plural) } + multiClusterServicesAPI
+    }
+
+    /// The CRDs for the hub: every networking kind.
+    public static var hub: [CRDDefinition] { networking }
 
     /// The manifest file name controller-gen would use: `<group>_<plural>.yaml`.
     public static func fileName(of definition: CRDDefinition) -> String {

@@ -12,7 +12,7 @@ public enum GeneratedFiles {
     /// Every generated file: relative path → contents.
     public static func all() throws -> [(path: String, contents: String)] {
         var files: [(path: String, contents: String)] = []
-        for definition in FleetCRDs.networking {
+        for definition in FleetCRDs.networking + FleetCRDs.multiClusterServicesAPI {
             files.append(("\(networkingDirectory)/\(FleetCRDs.fileName(of: definition))", try CRDManifest.yaml(for: definition)))
         }
         for definition in FleetCRDs.fleetCore {

@@ -83,14 +83,24 @@ public struct EndpointSliceExportSpec: Codable, Sendable, Hashable {
     }
 }
 
-/// One exported endpoint: its addresses and, beyond the reference, its conditions.
+/// One exported endpoint: its addresses and, beyond the reference, its conditions, hostname
+/// (per-endpoint DNS names of headless services) and zone.
 public struct ExportedEndpoint: Codable, Sendable, Hashable {
     public var addresses: [String]
     public var conditions: EndpointConditions?
+    public var hostname: String?
+    public var zone: String?
 
-    public init(addresses: [String], conditions: EndpointConditions? = nil) {
+    public init(addresses: [String], conditions: EndpointConditions? = nil, hostname: String? = nil, zone: String? = nil) {
         self.addresses = addresses
         self.conditions = conditions
+        self.hostname = hostname
+        self.zone = zone
+    }
+
+    /// The exported form of an EndpointSlice's endpoint.
+    public init(_ endpoint: Endpoint) {
+        self.init(addresses: endpoint.addresses, conditions: endpoint.conditions, hostname: endpoint.hostname, zone: endpoint.zone)
     }
 }
 
@@ -106,6 +116,18 @@ public struct OwnerServiceReference: Codable, Sendable, Hashable {
         self.name = name
         self.namespacedName = "\(namespace)/\(name)"
     }
+}
+
+extension OpenAPISchema {
+    /// `OwnerServiceReference`: a Service by namespace and name.
+    static let ownerServiceReference = OpenAPISchema.object(
+        "The reference to the owner Service.",
+        properties: [
+            "namespace": .string("The namespace of the referred Service."),
+            "name": .string("The name of the referred Service."),
+            "namespacedName": .string("The namespaced name of the referred Service."),
+        ],
+        required: ["name", "namespace", "namespacedName"])
 }
 
 extension EndpointSliceExportSpec {
@@ -130,6 +152,9 @@ extension EndpointSliceExportSpec {
                                 "serving": .boolean("serving is identical to ready except that it is set regardless of the terminating state of endpoints."),
                                 "terminating": .boolean("terminating indicates that this endpoint is terminating."),
                             ]),
+                        "hostname": .string(
+                            "hostname of this endpoint, as in the source EndpointSlice (per-endpoint DNS names of headless services)."),
+                        "zone": .string("zone is the name of the Zone this endpoint exists in."),
                     ],
                     required: ["addresses"])
             ).atomicList(),
@@ -138,14 +163,7 @@ extension EndpointSliceExportSpec {
             ).atomicList(),
             "endpointSliceReference": OpenAPISchema.exportedObjectReference.describing(
                 "The reference to the source EndpointSlice."),
-            "ownerServiceReference": OpenAPISchema.object(
-                "The reference to the owner Service.",
-                properties: [
-                    "namespace": .string("The namespace of the referred Service."),
-                    "name": .string("The name of the referred Service."),
-                    "namespacedName": .string("The namespaced name of the referred Service."),
-                ],
-                required: ["name", "namespace", "namespacedName"]),
+            "ownerServiceReference": OpenAPISchema.ownerServiceReference,
         ],
         required: ["addressType", "endpointSliceReference", "endpoints", "ownerServiceReference"])
 }

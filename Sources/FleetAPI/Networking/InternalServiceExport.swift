@@ -41,11 +41,15 @@ public struct InternalServiceExportSpec: Codable, Sendable, Hashable {
     public var publicIPResourceID: String?
     /// The export's weight, [0, 1000]; nil means 1.
     public var weight: Int64?
+    /// Present when the export came through the Multi-Cluster Services API (ours; the reference's
+    /// agents never write it and ignore it): what the hub needs to resolve the service by the
+    /// KEP-1645 rules.
+    public var clusterSetExport: ClusterSetExport?
 
     public init(
         ports: [FleetServicePort], serviceReference: ExportedObjectReference, type: String? = nil,
         isDNSLabelConfigured: Bool? = nil, isInternalLoadBalancer: Bool? = nil,
-        publicIPResourceID: String? = nil, weight: Int64? = nil
+        publicIPResourceID: String? = nil, weight: Int64? = nil, clusterSetExport: ClusterSetExport? = nil
     ) {
         self.ports = ports
         self.serviceReference = serviceReference
@@ -54,10 +58,12 @@ public struct InternalServiceExportSpec: Codable, Sendable, Hashable {
         self.isInternalLoadBalancer = isInternalLoadBalancer
         self.publicIPResourceID = publicIPResourceID
         self.weight = weight
+        self.clusterSetExport = clusterSetExport
     }
 
     private enum CodingKeys: String, CodingKey {
         case ports, serviceReference, type, isDNSLabelConfigured, isInternalLoadBalancer, publicIPResourceID, weight
+        case clusterSetExport
     }
 
     public init(from decoder: any Decoder) throws {
@@ -69,6 +75,39 @@ public struct InternalServiceExportSpec: Codable, Sendable, Hashable {
         isInternalLoadBalancer = try container.decodeIfPresent(Bool.self, forKey: .isInternalLoadBalancer)
         publicIPResourceID = try container.decodeIfPresent(String.self, forKey: .publicIPResourceID)
         weight = try container.decodeIfPresent(Int64.self, forKey: .weight)
+        clusterSetExport = try container.decodeIfPresent(ClusterSetExport.self, forKey: .clusterSetExport)
+    }
+}
+
+/// What an export through the Multi-Cluster Services API carries beyond the fleet's fields.
+public struct ClusterSetExport: Codable, Sendable, Hashable {
+    /// The ServiceExport's creation time: precedence in conflicts (oldest first, then cluster name).
+    public var serviceExportCreationTimestamp: Time
+    /// `ClusterSetIP` or `Headless` (a Service with `clusterIP: None`).
+    public var type: String
+    public var sessionAffinity: String?
+    public var sessionAffinityConfig: SessionAffinityConfig?
+    public var internalTrafficPolicy: String?
+    public var trafficDistribution: String?
+    public var ipFamilies: [String]?
+    public var exportedLabels: [String: String]?
+    public var exportedAnnotations: [String: String]?
+
+    public init(
+        serviceExportCreationTimestamp: Time, type: String, sessionAffinity: String? = nil,
+        sessionAffinityConfig: SessionAffinityConfig? = nil, internalTrafficPolicy: String? = nil,
+        trafficDistribution: String? = nil, ipFamilies: [String]? = nil, exportedLabels: [String: String]? = nil,
+        exportedAnnotations: [String: String]? = nil
+    ) {
+        self.serviceExportCreationTimestamp = serviceExportCreationTimestamp
+        self.type = type
+        self.sessionAffinity = sessionAffinity
+        self.sessionAffinityConfig = sessionAffinityConfig
+        self.internalTrafficPolicy = internalTrafficPolicy
+        self.trafficDistribution = trafficDistribution
+        self.ipFamilies = ipFamilies
+        self.exportedLabels = exportedLabels
+        self.exportedAnnotations = exportedAnnotations
     }
 }
 
@@ -79,6 +118,25 @@ public struct InternalServiceExportStatus: Codable, Sendable, Hashable {
     public init(conditions: [Condition]? = nil) {
         self.conditions = conditions
     }
+}
+
+extension OpenAPISchema {
+    static let clusterSetExport = OpenAPISchema.object(
+        "Present when the Service is exported through the Multi-Cluster Services API (a multicluster.x-k8s.io ServiceExport): the properties the hub resolves by the KEP-1645 rules.",
+        properties: [
+            "serviceExportCreationTimestamp": .dateTime(
+                "The ServiceExport's creation time: the oldest export wins conflicts (ties go to the smaller cluster name)."),
+            "type": OpenAPISchema.string("The import type the Service asks for.")
+                .enumValues([MCSServiceImportType.clusterSetIP, MCSServiceImportType.headless]),
+            "sessionAffinity": .string("The Service's sessionAffinity."),
+            "sessionAffinityConfig": .sessionAffinityConfig,
+            "internalTrafficPolicy": .string("The Service's internalTrafficPolicy."),
+            "trafficDistribution": .string("The Service's trafficDistribution."),
+            "ipFamilies": OpenAPISchema.array("The Service's ipFamilies.", of: .string()).maxItems(2).atomicList(),
+            "exportedLabels": .stringMap("The ServiceExport's spec.exportedLabels."),
+            "exportedAnnotations": .stringMap("The ServiceExport's spec.exportedAnnotations."),
+        ],
+        required: ["serviceExportCreationTimestamp", "type"])
 }
 
 extension InternalServiceExport {
@@ -110,6 +168,7 @@ extension InternalServiceExport {
                                 "weight": OpenAPISchema.int64(
                                     "Weight is the weight of the exported Service, from the ServiceExport's weight annotation.")
                                     .minimum(0).maximum(1000),
+                                "clusterSetExport": .clusterSetExport,
                             ],
                             required: ["ports", "serviceReference"]),
                         "status": .object(

@@ -119,22 +119,6 @@ public struct ServiceImportStatus: Codable, Sendable, Hashable {
     public static let clusterSetIP = "ClusterSetIP"
 }
 
-public struct SessionAffinityConfig: Codable, Sendable, Hashable {
-    public var clientIP: ClientIPConfig?
-
-    public init(clientIP: ClientIPConfig? = nil) {
-        self.clientIP = clientIP
-    }
-}
-
-public struct ClientIPConfig: Codable, Sendable, Hashable {
-    public var timeoutSeconds: Int32?
-
-    public init(timeoutSeconds: Int32? = nil) {
-        self.timeoutSeconds = timeoutSeconds
-    }
-}
-
 /// `{name}`: a reference to an object in the same namespace.
 public struct LocalObjectName: Codable, Sendable, Hashable {
     public var name: String

@@ -24,6 +24,10 @@ public struct HubCaches: Sendable {
     public let sliceExports: InformerStore<EndpointSliceExport>
     public let sliceImports: InformerStore<EndpointSliceImport>
     public let memberClusters: InformerStore<MemberCluster>
+    /// The member-facing resolutions of services exported through the MCS API.
+    public let clusterSetImports: InformerStore<ClusterSetImport>
+    /// Hub namespaces: `fleet-member-<cluster>` ones are the fleet's members.
+    public let namespaces: InformerStore<Namespace>
 
     /// Asks `informers` for every hub kind (all namespaces) and registers the indexes. Call once
     /// per `SharedInformers`.
@@ -34,6 +38,9 @@ public struct HubCaches: Sendable {
         sliceExports = informers.informer(for: EndpointSliceExport.self).store
         sliceImports = informers.informer(for: EndpointSliceImport.self).store
         memberClusters = informers.informer(for: MemberCluster.self).store
+        clusterSetImports = informers.informer(for: ClusterSetImport.self).store
+        namespaces = informers.informer(for: Namespace.self).store
+        clusterSetImports.addIndex(named: Self.byService) { [$0.spec.service.namespacedName] }
         serviceExports.addIndex(named: Self.byService) { export in
             export.spec.map { [Self.serviceKey($0.serviceReference.namespace, $0.serviceReference.name).description] } ?? []
         }
@@ -47,6 +54,24 @@ public struct HubCaches: Sendable {
         }
         sliceExports.addIndex(named: Self.byName) { [$0.metadata.name ?? ""] }
         sliceImports.addIndex(named: Self.byName) { [$0.metadata.name ?? ""] }
+    }
+
+    /// The hub namespaces of the fleet's members (`fleet-member-<cluster>`, not being deleted).
+    public func memberNamespaces() -> Set<String> {
+        Set(
+            namespaces.list().filter { !$0.metadata.isDeleting }.compactMap { namespace in
+                let name = namespace.metadata.name ?? ""
+                return FleetNamespaces.memberCluster(ofNamespace: name) != nil ? name : nil
+            })
+    }
+
+    /// The services some export of which came through the MCS API.
+    public func servicesExportedThroughClusterSet() -> [ObjectKey] {
+        let keys = serviceExports.list().compactMap { export -> ObjectKey? in
+            guard let spec = export.spec, spec.clusterSetExport != nil else { return nil }
+            return Self.serviceKey(spec.serviceReference.namespace, spec.serviceReference.name)
+        }
+        return Array(Set(keys))
     }
 
     /// The key of the hub ServiceImport of service `namespace/name`.

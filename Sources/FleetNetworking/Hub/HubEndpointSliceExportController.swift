@@ -6,7 +6,10 @@ import KubeRuntime
 
 // hub/endpointsliceexport (spec §4.4): distributes each EndpointSliceExport as an
 // EndpointSliceImport of the same name and spec into `fleet-member-<importer>` of every cluster
-// claiming its service (`service-in-use-by` on the hub ServiceImport). Beyond the reference, only
+// claiming its service (`service-in-use-by` on the hub ServiceImport) and, for a service governed
+// by the MCS API, of every member holding its ClusterSetImport. For such a service the copy keeps
+// only the slice's ports its exporter serves (`ClusterSetImport.spec.portClusters`), so a port
+// that only some clusters expose reaches only their endpoints. Beyond the reference, only
 // slices of exporters listed in the ServiceImport's `status.clusters` are distributed (§9.10),
 // and the controller is driven by watches instead of a 5 s poll: ServiceImport changes (claims,
 // resolved clusters) and EndpointSliceImport changes (a deleted copy is recreated, a stray one
@@ -26,6 +29,10 @@ public struct HubEndpointSliceExportController: Reconciler {
             .for(EndpointSliceExport.self, in: context.informers)
             .watches(ServiceImport.self, in: context.informers) { serviceImport in
                 caches.sliceExports.byIndex(HubCaches.byService, value: ObjectKey(serviceImport).description).map { ObjectKey($0) }
+            }
+            .watches(ClusterSetImport.self, in: context.informers) { clusterSetImport in
+                caches.sliceExports.byIndex(HubCaches.byService, value: clusterSetImport.spec.service.namespacedName)
+                    .map { ObjectKey($0) }
             }
             .watches(EndpointSliceImport.self, in: context.informers) { copy in
                 let name = copy.metadata.name ?? ""
@@ -70,12 +77,13 @@ public struct HubEndpointSliceExportController: Reconciler {
         if export.metadata.addFinalizer(FleetFinalizers.endpointSliceExportCleanup) {
             export = try await exportAPI(export).replace(export)
         }
+        let spec = distributedSpec(of: export)
         for copy in copies {
             let namespace = copy.metadata.namespace ?? ""
             if importers.contains(namespace) {
-                guard !copy.metadata.isDeleting, copy.spec != export.spec else { continue }
+                guard !copy.metadata.isDeleting, copy.spec != spec else { continue }
                 var updated = copy
-                updated.spec = export.spec
+                updated.spec = spec
                 _ = try await context.hub.api(EndpointSliceImport.self, namespace: namespace).replace(updated)
             } else {
                 try await withdraw(copy)
@@ -84,7 +92,7 @@ public struct HubEndpointSliceExportController: Reconciler {
         let present = Set(copies.map { $0.metadata.namespace ?? "" })
         for namespace in importers.subtracting(present).sorted() {
             let copy = EndpointSliceImport(
-                metadata: ObjectMeta(name: export.metadata.name, namespace: namespace), spec: export.spec)
+                metadata: ObjectMeta(name: export.metadata.name, namespace: namespace), spec: spec)
             _ = try await context.hub.api(EndpointSliceImport.self, namespace: namespace).create(copy)
         }
     }
@@ -101,10 +109,27 @@ public struct HubEndpointSliceExportController: Reconciler {
             !serviceImport.metadata.isDeleting,
             serviceImport.status?.clusterNames.contains(exporter) == true
         else { return [] }
-        return Set(
-            HubInternalServiceImportController.inUse(serviceImport).keys.filter {
-                FleetNamespaces.memberCluster(ofNamespace: $0) != nil
-            })
+        let claimers = HubInternalServiceImportController.inUse(serviceImport).keys.filter {
+            FleetNamespaces.memberCluster(ofNamespace: $0) != nil
+        }
+        let clusterSetImporters = caches.clusterSetImports.byIndex(HubCaches.byService, value: owner.namespacedName)
+            .filter { !$0.metadata.isDeleting && $0.spec.clusters.contains { $0.cluster == exporter } }
+            .compactMap(\.metadata.namespace)
+        return Set(claimers).union(clusterSetImporters)
+    }
+
+    /// What the importers get of `export`: its spec, with only the ports its exporter serves when
+    /// the service is governed by the MCS API (per-port routing).
+    private func distributedSpec(of export: EndpointSliceExport) -> EndpointSliceExportSpec {
+        let owner = export.spec.ownerServiceReference
+        guard let exporter = FleetNamespaces.memberCluster(ofNamespace: export.metadata.namespace ?? ""),
+            let portClusters = caches.clusterSetImports.byIndex(HubCaches.byService, value: owner.namespacedName)
+                .first(where: { !$0.metadata.isDeleting })?.spec.portClusters
+        else { return export.spec }
+        let served = Set(portClusters.filter { $0.clusters.contains(exporter) }.map(\.name))
+        var spec = export.spec
+        spec.ports = spec.ports?.filter { served.contains($0.name ?? "") }
+        return spec
     }
 
     private func withdraw(_ copy: EndpointSliceImport) async throws {

@@ -10,12 +10,17 @@ import KubeRuntime
 // events (mapped to their service through `spec.serviceReference`) and ServiceImport events; no
 // timer is needed for progress. In one pass it:
 //   1. adds `internal-svc-export-cleanup` to new exports;
-//   2. resolves the live exports (`ExportResolution`: oldest wins, port sets compared);
+//   2. resolves the live exports (`ServiceResolution`): the API of the oldest export governs —
+//      exports through the fleet API by the reference's rules (`ExportResolution`: oldest wins,
+//      port sets compared), exports through the MCS API by KEP-1645's (`ClusterSetResolution`);
+//      exports through the other API take no part and are in conflict;
 //   3. writes each live export's `Conflict` condition when it changes;
-//   4. creates the ServiceImport if missing and writes its status {ports, clusters, ClusterSetIP}
-//      when it changes;
-//   5. releases deleting exports once their cluster is out of the status;
-//   6. deletes the ServiceImport when no live export remains (the importer's claim finalizer, if
+//   4. creates the ServiceImport if missing and writes its status {ports, clusters, type, session
+//      affinity} when it changes;
+//   5. for a service governed by the MCS API, writes its ClusterSetImport into every member's
+//      `fleet-member-<cluster>` (and deletes them otherwise);
+//   6. releases deleting exports once their cluster is out of the status;
+//   7. deletes the ServiceImport when no live export remains (the importer's claim finalizer, if
 //      any, holds it until hub/internalserviceimport withdraws the claim).
 // A cluster is the one named by the export's `fleet-member-<cluster>` namespace; exports
 // elsewhere are ignored.
@@ -34,6 +39,14 @@ public struct HubInternalServiceExportController: Reconciler {
             .watches(InternalServiceExport.self, in: context.informers) { export in
                 guard let reference = export.spec?.serviceReference else { return [] }
                 return [HubCaches.serviceKey(reference.namespace, reference.name)]
+            }
+            .watches(ClusterSetImport.self, in: context.informers) { clusterSetImport in
+                [HubCaches.serviceKey(clusterSetImport.spec.service.namespace, clusterSetImport.spec.service.name)]
+            }
+            .watches(Namespace.self, in: context.informers) { namespace in
+                // A member joining or leaving changes where ClusterSetImports go.
+                guard FleetNamespaces.memberCluster(ofNamespace: namespace.metadata.name ?? "") != nil else { return [] }
+                return caches.servicesExportedThroughClusterSet()
             }
             .logger(context.logger)
             .build(reconciler: HubInternalServiceExportController(context: context, caches: caches))
@@ -73,10 +86,11 @@ public struct HubInternalServiceExportController: Reconciler {
         let serviceImports = context.hub.api(ServiceImport.self, namespace: key.namespace)
         var serviceImport = caches.serviceImports.get(key)
         let served = (serviceImport?.status?.clusters ?? []).isEmpty ? [] : (serviceImport?.status?.ports ?? [])
-        let resolution = ExportResolution(candidates, served: served)
+        let resolution = ServiceResolution(candidates, served: served, service: key)
 
         guard !candidates.isEmpty else {
             // Nobody exports the service: withdraw it.
+            try await syncClusterSetImports(of: key, resolution: nil)
             if var existing = serviceImport, !existing.metadata.isDeleting {
                 if !(existing.status?.clusters ?? []).isEmpty {
                     existing.status = ServiceImportStatus()
@@ -96,7 +110,7 @@ public struct HubInternalServiceExportController: Reconciler {
 
         // Conflict conditions of the live exports.
         for candidate in candidates {
-            try await writeConflict(candidate.export, compatible: resolution.isCompatible(candidate.export), service: key)
+            try await writeConflict(candidate.export, resolution.conflict(of: candidate))
         }
 
         // The ServiceImport and its resolved status.
@@ -114,39 +128,30 @@ public struct HubInternalServiceExportController: Reconciler {
             for candidate in deleting { try await release(candidate.export) }
             return .done
         }
-        let clusters = resolution.clusters(of: candidates)
-        var desired = current.status ?? ServiceImportStatus()
-        desired.ports = resolution.ports
-        desired.clusters = clusters.map { ClusterStatus(cluster: $0) }
-        desired.type = ServiceImportStatus.clusterSetIP
+        var desired = resolution.status
+        desired.ips = current.status?.ips
         if current.status != desired {
             current.status = desired
             current = try await serviceImports.replaceStatus(current)
             context.record(
                 .normal, reason: HubEventReasons.successfulUpdateStatus,
-                message: "service \(key) is exported by \(clusters.joined(separator: ", "))", about: current)
+                message: "service \(key) is exported by \(resolution.clusters.joined(separator: ", "))", about: current)
         }
+        try await syncClusterSetImports(of: key, resolution: resolution.clusterSet)
 
         // Deleting exports go once their cluster is no longer listed (or listed for another export).
         let listed = Set(current.status?.clusterNames ?? [])
         for candidate in deleting {
-            let stillExported = candidates.contains { $0.cluster == candidate.cluster && resolution.isCompatible($0.export) }
+            let stillExported = candidates.contains { $0.cluster == candidate.cluster && resolution.isServing($0) }
             if !listed.contains(candidate.cluster) || stillExported { try await release(candidate.export) }
         }
         return .done
     }
 
     /// Sets the export's Conflict condition if it differs.
-    private func writeConflict(_ export: InternalServiceExport, compatible: Bool, service: ObjectKey) async throws {
-        let reference = export.spec?.serviceReference
-        let name = "\(reference?.namespace ?? service.namespace)/\(reference?.name ?? service.name)"
+    private func writeConflict(_ export: InternalServiceExport, _ outcome: ClusterSetResolution.ConflictOutcome) async throws {
         let condition = Condition.make(
-            type: ServiceExportConditions.conflict,
-            status: compatible ? ConditionStatus.false : ConditionStatus.true,
-            reason: compatible ? ServiceExportConditions.Reason.noConflictFound : ServiceExportConditions.Reason.conflictFound,
-            message: compatible
-                ? "service \(name) is exported without conflict"
-                : "service \(name) is in conflict with other exported services",
+            type: ServiceExportConditions.conflict, status: outcome.status, reason: outcome.reason, message: outcome.message,
             observedGeneration: export.metadata.generation, at: context.now())
         var updated = export
         var conditions = updated.status?.conditions

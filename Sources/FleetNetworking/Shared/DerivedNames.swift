@@ -39,6 +39,14 @@ public enum DerivedNames {
         return prefix.isEmpty ? hash : "\(prefix)-\(hash)"
     }
 
+    /// The name of the derived ClusterIP Service that gives a `multicluster.x-k8s.io` ServiceImport
+    /// `namespace/name` its ClusterSetIP, in the import's namespace: mcs-api's scheme,
+    /// `derived-` and the first 10 characters of the lower-case base32hex SHA-256 of
+    /// `<namespace>/<name>`, so tools that know the scheme find it.
+    public static func clusterSetDerivedServiceName(namespace: String, name: String) -> String {
+        "derived-" + Base32Hex.encode(SHA256.digest(Array("\(namespace)/\(name)".utf8))).prefix(10)
+    }
+
     static func derived(namespace: String, name: String, maxLength: Int, requireLetterStart: Bool) -> String {
         let plain = "\(namespace)-\(name)"
         let startsWell = !requireLetterStart || plain.first.map { $0.isASCII && $0.isLetter } == true

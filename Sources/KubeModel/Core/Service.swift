@@ -65,6 +65,9 @@ public struct ServiceSpec: Codable, Sendable, Hashable {
     public var allocateLoadBalancerNodePorts: Bool?
     public var loadBalancerClass: String?
     public var internalTrafficPolicy: String?
+    public var sessionAffinityConfig: SessionAffinityConfig?
+    /// `PreferClose` (or `PreferSameZone`, `PreferSameNode` in newer releases).
+    public var trafficDistribution: String?
 
     public init(
         ports: [ServicePort]? = nil,
@@ -84,7 +87,9 @@ public struct ServiceSpec: Codable, Sendable, Hashable {
         ipFamilyPolicy: String? = nil,
         allocateLoadBalancerNodePorts: Bool? = nil,
         loadBalancerClass: String? = nil,
-        internalTrafficPolicy: String? = nil
+        internalTrafficPolicy: String? = nil,
+        sessionAffinityConfig: SessionAffinityConfig? = nil,
+        trafficDistribution: String? = nil
     ) {
         self.ports = ports
         self.selector = selector
@@ -104,6 +109,26 @@ public struct ServiceSpec: Codable, Sendable, Hashable {
         self.allocateLoadBalancerNodePorts = allocateLoadBalancerNodePorts
         self.loadBalancerClass = loadBalancerClass
         self.internalTrafficPolicy = internalTrafficPolicy
+        self.sessionAffinityConfig = sessionAffinityConfig
+        self.trafficDistribution = trafficDistribution
+    }
+}
+
+/// How `ClientIP` session affinity behaves (core/v1 SessionAffinityConfig).
+public struct SessionAffinityConfig: Codable, Sendable, Hashable {
+    public var clientIP: ClientIPConfig?
+
+    public init(clientIP: ClientIPConfig? = nil) {
+        self.clientIP = clientIP
+    }
+}
+
+public struct ClientIPConfig: Codable, Sendable, Hashable {
+    /// Seconds a client sticks to one endpoint; 1–86400, default 10800.
+    public var timeoutSeconds: Int32?
+
+    public init(timeoutSeconds: Int32? = nil) {
+        self.timeoutSeconds = timeoutSeconds
     }
 }
 

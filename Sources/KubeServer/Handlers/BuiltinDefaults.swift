@@ -38,6 +38,11 @@ enum BuiltinDefaults {
         let type = spec["type"]?.stringValue ?? "ClusterIP"
         spec["type"] = .string(type)
         if spec["sessionAffinity"] == nil { spec["sessionAffinity"] = "None" }
+        if spec["sessionAffinity"]?.stringValue == "ClientIP",
+            spec[path: ["sessionAffinityConfig", "clientIP", "timeoutSeconds"]] == nil
+        {
+            spec[path: ["sessionAffinityConfig", "clientIP", "timeoutSeconds"]] = 10800
+        }
         if type != "ExternalName" {
             if spec["internalTrafficPolicy"] == nil { spec["internalTrafficPolicy"] = "Cluster" }
         }

@@ -47,7 +47,7 @@ import Testing
         }
         #expect(names(try RenderedManifests.render("overlays/hub")) == Set(FleetCRDs.networking.map(\.name)))
         #expect(names(try RenderedManifests.render("overlays/member")) == Set(FleetCRDs.member.map(\.name)))
-        #expect(names(try RenderedManifests.render("crd")) == Set(FleetCRDs.networking.map(\.name)))
+        #expect(names(try RenderedManifests.render("crd")) == Set((FleetCRDs.networking + FleetCRDs.multiClusterServicesAPI).map(\.name)))
     }
 
     /// Every Deployment: fleet-system, hardened pod and container, the reference's resources,
