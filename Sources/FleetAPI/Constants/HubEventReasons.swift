@@ -11,4 +11,7 @@ public enum HubEventReasons {
     public static let clusterIDMismatch = "ClusterIDMismatch"
     /// Warning on an exchange object outside any `fleet-member-<cluster>` namespace (ignored).
     public static let notInMemberNamespace = "NotInMemberNamespace"
+    /// Warning on an InternalServiceExport whose service's namespace does not exist on the hub: the
+    /// hub ServiceImport (fleet API) waits for it. Services governed by the MCS API need none.
+    public static let noHubNamespace = "NamespaceNotOnHub"
 }

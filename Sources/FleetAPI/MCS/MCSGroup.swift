@@ -86,3 +86,12 @@ public enum MCSServiceImportType {
     public static let clusterSetIP = "ClusterSetIP"
     public static let headless = "Headless"
 }
+
+/// Reasons of the Events the member agent records about `multicluster.x-k8s.io` ServiceImports.
+public enum MCSServiceImportEvents {
+    /// Warning: a ServiceImport the fleet would write exists without our annotation (someone
+    /// else's); it is left alone and the import waits.
+    public static let notManaged = "ServiceImportNotManaged"
+    /// Warning: the derived Service's name is taken by a Service the import does not own.
+    public static let derivedServiceNameTaken = "DerivedServiceNameTaken"
+}

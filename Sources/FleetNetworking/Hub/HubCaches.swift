@@ -74,6 +74,13 @@ public struct HubCaches: Sendable {
         return Array(Set(keys))
     }
 
+    /// The exported services of `namespace`.
+    public func exportedServices(inNamespace namespace: String) -> [ObjectKey] {
+        serviceExports.indexValues(Self.byService).filter { $0.hasPrefix(namespace + "/") }.map { value in
+            ObjectKey(namespace: namespace, name: String(value.dropFirst(namespace.count + 1)))
+        }
+    }
+
     /// The key of the hub ServiceImport of service `namespace/name`.
     public static func serviceKey(_ namespace: String, _ name: String) -> ObjectKey {
         ObjectKey(namespace: namespace, name: name)

@@ -105,12 +105,13 @@ public struct HubEndpointSliceExportController: Reconciler {
                 of: export, reportedClusterID: export.spec.endpointSliceReference.clusterId, memo: memo)
         else { return [] }
         let owner = export.spec.ownerServiceReference
-        guard let serviceImport = caches.serviceImports.get(HubCaches.serviceKey(owner.namespace, owner.name)),
-            !serviceImport.metadata.isDeleting,
-            serviceImport.status?.clusterNames.contains(exporter) == true
-        else { return [] }
-        let claimers = HubInternalServiceImportController.inUse(serviceImport).keys.filter {
-            FleetNamespaces.memberCluster(ofNamespace: $0) != nil
+        var claimers: [String] = []
+        if let serviceImport = caches.serviceImports.get(HubCaches.serviceKey(owner.namespace, owner.name)),
+            !serviceImport.metadata.isDeleting, serviceImport.status?.clusterNames.contains(exporter) == true
+        {
+            claimers = HubInternalServiceImportController.inUse(serviceImport).keys.filter {
+                FleetNamespaces.memberCluster(ofNamespace: $0) != nil
+            }
         }
         let clusterSetImporters = caches.clusterSetImports.byIndex(HubCaches.byService, value: owner.namespacedName)
             .filter { !$0.metadata.isDeleting && $0.spec.clusters.contains { $0.cluster == exporter } }
@@ -118,16 +119,19 @@ public struct HubEndpointSliceExportController: Reconciler {
         return Set(claimers).union(clusterSetImporters)
     }
 
-    /// What the importers get of `export`: its spec, with only the ports its exporter serves when
-    /// the service is governed by the MCS API (per-port routing).
+    /// What the importers get of `export`: its spec with the exporter's identity from its hub
+    /// namespace (a member cannot speak for another), and with only the ports its exporter serves
+    /// when the service is governed by the MCS API (per-port routing).
     private func distributedSpec(of export: EndpointSliceExport) -> EndpointSliceExportSpec {
         let owner = export.spec.ownerServiceReference
-        guard let exporter = FleetNamespaces.memberCluster(ofNamespace: export.metadata.namespace ?? ""),
+        guard let exporter = FleetNamespaces.memberCluster(ofNamespace: export.metadata.namespace ?? "") else { return export.spec }
+        var spec = export.spec
+        spec.endpointSliceReference.clusterId = exporter
+        guard
             let portClusters = caches.clusterSetImports.byIndex(HubCaches.byService, value: owner.namespacedName)
                 .first(where: { !$0.metadata.isDeleting })?.spec.portClusters
-        else { return export.spec }
+        else { return spec }
         let served = Set(portClusters.filter { $0.clusters.contains(exporter) }.map(\.name))
-        var spec = export.spec
         spec.ports = spec.ports?.filter { served.contains($0.name ?? "") }
         return spec
     }

@@ -44,9 +44,11 @@ public struct HubInternalServiceExportController: Reconciler {
                 [HubCaches.serviceKey(clusterSetImport.spec.service.namespace, clusterSetImport.spec.service.name)]
             }
             .watches(Namespace.self, in: context.informers) { namespace in
-                // A member joining or leaving changes where ClusterSetImports go.
-                guard FleetNamespaces.memberCluster(ofNamespace: namespace.metadata.name ?? "") != nil else { return [] }
-                return caches.servicesExportedThroughClusterSet()
+                let name = namespace.metadata.name ?? ""
+                // A member joining or leaving changes where ClusterSetImports go; an application
+                // namespace appearing lets its services' ServiceImports be created.
+                if FleetNamespaces.memberCluster(ofNamespace: name) != nil { return caches.servicesExportedThroughClusterSet() }
+                return caches.exportedServices(inNamespace: name)
             }
             .logger(context.logger)
             .build(reconciler: HubInternalServiceExportController(context: context, caches: caches))
@@ -113,7 +115,24 @@ public struct HubInternalServiceExportController: Reconciler {
             try await writeConflict(candidate.export, resolution.conflict(of: candidate))
         }
 
-        // The ServiceImport and its resolved status.
+        // Members importing through the MCS API need no hub ServiceImport (nor the service's
+        // namespace on the hub): their ClusterSetImports go first.
+        try await syncClusterSetImports(of: key, resolution: resolution.clusterSet)
+
+        // The ServiceImport and its resolved status, in the service's namespace on the hub.
+        if serviceImport == nil, caches.namespaces.get(name: key.namespace) == nil, caches.namespaces.hasSynced {
+            // The Namespace's creation event brings this key back.
+            if !resolution.isClusterSet {
+                for candidate in candidates where memo.isNew(candidate.export.metadata, reason: HubEventReasons.noHubNamespace) {
+                    context.record(
+                        .warning, reason: HubEventReasons.noHubNamespace,
+                        message: "namespace \(key.namespace) does not exist on the hub: the ServiceImport of \(key) waits for it",
+                        about: candidate.export)
+                }
+            }
+            for candidate in deleting where !resolution.clusters.contains(candidate.cluster) { try await release(candidate.export) }
+            return .done
+        }
         if serviceImport == nil {
             do {
                 serviceImport = try await serviceImports.create(
@@ -137,7 +156,6 @@ public struct HubInternalServiceExportController: Reconciler {
                 .normal, reason: HubEventReasons.successfulUpdateStatus,
                 message: "service \(key) is exported by \(resolution.clusters.joined(separator: ", "))", about: current)
         }
-        try await syncClusterSetImports(of: key, resolution: resolution.clusterSet)
 
         // Deleting exports go once their cluster is no longer listed (or listed for another export).
         let listed = Set(current.status?.clusterNames ?? [])

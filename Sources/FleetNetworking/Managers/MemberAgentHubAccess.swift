@@ -32,6 +32,8 @@ public enum MemberAgentHubAccess {
             resources: [InternalServiceExport.plural, InternalServiceImport.plural, EndpointSliceExport.plural]),
         // EndpointSliceImport: the agent's finalizer.
         PolicyRule(verbs: ["list", "watch", "update"], apiGroups: [NetworkingGroup.name], resources: [EndpointSliceImport.plural]),
+        // ClusterSetImport: the services exported through the MCS API, read only.
+        PolicyRule(verbs: ["list", "watch"], apiGroups: [NetworkingGroup.name], resources: [ClusterSetImport.plural]),
         // InternalMemberCluster: join/leave and heartbeat, written to status.
         PolicyRule(verbs: ["list", "watch"], apiGroups: [ClusterGroup.name], resources: [InternalMemberCluster.plural]),
         PolicyRule(verbs: ["update"], apiGroups: [ClusterGroup.name], resources: [InternalMemberCluster.plural + "/status"]),

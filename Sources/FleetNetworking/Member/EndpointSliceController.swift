@@ -31,6 +31,7 @@ struct EndpointSliceReconciler: Reconciler {
     let context: MemberAgentContext
     let slices: InformerStore<EndpointSlice>
     let exports: InformerStore<ServiceExport>
+    let clusterSetExports: InformerStore<MCSServiceExport>
     let sliceExports: InformerStore<EndpointSliceExport>
 
     static let name = "member-endpointslice"
@@ -42,11 +43,15 @@ struct EndpointSliceReconciler: Reconciler {
         let reconciler = EndpointSliceReconciler(
             context: context, slices: slices,
             exports: context.memberInformers.informer(for: ServiceExport.self).store,
+            clusterSetExports: context.memberInformers.informer(for: MCSServiceExport.self).store,
             sliceExports: MemberIndexes.endpointSliceExports(
                 context.hubInformers.informer(for: EndpointSliceExport.self, namespace: context.hubNamespace).store))
         let controller = ControllerBuilder(name: name)
             .for(EndpointSlice.self, in: context.memberInformers)
             .watches(ServiceExport.self, in: context.memberInformers) { export in
+                slices.byIndex(MemberIndexes.slicesByService, value: ObjectKey(export).description).map { ObjectKey($0) }
+            }
+            .watches(MCSServiceExport.self, in: context.memberInformers) { export in
                 slices.byIndex(MemberIndexes.slicesByService, value: ObjectKey(export).description).map { ObjectKey($0) }
             }
             .watches(EndpointSliceExport.self, in: context.hubInformers, namespace: context.hubNamespace) { sliceExport in
@@ -96,14 +101,32 @@ struct EndpointSliceReconciler: Reconciler {
         return .done
     }
 
-    /// The exported Service `slice` belongs to, or nil when the slice is not to be exported.
+    /// The exported Service `slice` belongs to, or nil when the slice is not to be exported. A
+    /// fleet ServiceExport decides while it exists; otherwise a `multicluster.x-k8s.io` one.
     private func exportedService(of slice: EndpointSlice) -> OwnerServiceReference? {
         guard !slice.metadata.isDeleting, Self.exportedAddressTypes.contains(slice.addressType),
             let namespace = slice.metadata.namespace,
-            let name = slice.metadata.labels?[FleetLabels.serviceName],
-            let export = exports.get(namespace: namespace, name: name), Self.isExported(export)
+            let name = slice.metadata.labels?[FleetLabels.serviceName]
         else { return nil }
-        return OwnerServiceReference(namespace: namespace, name: name)
+        let fleetExport = exports.get(namespace: namespace, name: name)
+        let isExported: Bool
+        if let fleetExport, !fleetExport.metadata.isDeleting {
+            isExported = Self.isExported(fleetExport)
+        } else if let clusterSetExport = clusterSetExports.get(namespace: namespace, name: name) {
+            isExported = Self.isExported(clusterSetExport)
+        } else {
+            isExported = false
+        }
+        return isExported ? OwnerServiceReference(namespace: namespace, name: name) : nil
+    }
+
+    /// Whether a `multicluster.x-k8s.io` ServiceExport's Service is exported: the export is live
+    /// (its finalizer guards the InternalServiceExport) and valid. The hub distributes the slices
+    /// of the clusters taking part in the service only (a conflict over ports or affinity does
+    /// not withdraw an export under KEP-1645; a type conflict does, on the hub).
+    static func isExported(_ export: MCSServiceExport) -> Bool {
+        guard !export.metadata.isDeleting, export.metadata.hasFinalizer(FleetFinalizers.serviceExportCleanup) else { return false }
+        return export.status?.conditions?.condition(ofType: MCSServiceExportConditions.valid)?.status == ConditionStatus.true
     }
 
     /// Whether `export`'s Service is exported without conflict: the export is live (its finalizer
@@ -134,7 +157,7 @@ struct EndpointSliceReconciler: Reconciler {
         }
         return EndpointSliceExportSpec(
             addressType: slice.addressType,
-            endpoints: slice.endpoints.map { ExportedEndpoint(addresses: $0.addresses, conditions: $0.conditions) },
+            endpoints: slice.endpoints.map(ExportedEndpoint.init),
             ports: slice.ports,
             endpointSliceReference: ExportedObjectReference(
                 clusterId: context.clusterID, apiVersion: EndpointSlice.apiVersion, kind: EndpointSlice.kind,

@@ -11,8 +11,9 @@ import Logging
 // - The InternalServiceExport's `Conflict` condition is copied to the ServiceExport (observed
 //   generation = the ServiceExport's) only when it differs in type, status, reason, message or
 //   observed generation (the reference rewrites it on most reconciles, §9.17).
-// - An InternalServiceExport whose ServiceExport is gone is deleted; ServiceExport events map to
-//   their InternalServiceExport, so this happens on the deletion event.
+// - An InternalServiceExport whose ServiceExport is gone (of either API) is deleted; ServiceExport
+//   events map to their InternalServiceExport, so this happens on the deletion event. The status
+//   of an export through the MCS API is member/clusterset-serviceexport's to write.
 // - The export latency (`exportedSince` → now) is observed once per exported resourceVersion of
 //   the Service, recorded in the annotation `last-observed-resource-version` on the hub object
 //   (written before observing, as the reference does), and only when the export is fresh: a
@@ -23,6 +24,7 @@ struct InternalServiceExportReconciler: Reconciler {
     let context: MemberAgentContext
     let internalExports: InformerStore<InternalServiceExport>
     let exports: InformerStore<ServiceExport>
+    let clusterSetExports: InformerStore<MCSServiceExport>
 
     static let name = "member-internalserviceexport"
 
@@ -30,17 +32,16 @@ struct InternalServiceExportReconciler: Reconciler {
         let reconciler = InternalServiceExportReconciler(
             context: context,
             internalExports: context.hubInformers.informer(for: InternalServiceExport.self, namespace: context.hubNamespace).store,
-            exports: context.memberInformers.informer(for: ServiceExport.self).store)
+            exports: context.memberInformers.informer(for: ServiceExport.self).store,
+            clusterSetExports: context.memberInformers.informer(for: MCSServiceExport.self).store)
         let hubNamespace = context.hubNamespace
+        let hubObject: @Sendable (ObjectMeta) -> [ObjectKey] = { meta in
+            [ObjectKey(namespace: hubNamespace, name: DerivedNames.hubObjectName(namespace: meta.namespace ?? "", name: meta.name ?? ""))]
+        }
         let controller = ControllerBuilder(name: name)
             .for(InternalServiceExport.self, in: context.hubInformers, namespace: hubNamespace)
-            .watches(ServiceExport.self, in: context.memberInformers) { export in
-                [
-                    ObjectKey(
-                        namespace: hubNamespace,
-                        name: DerivedNames.hubObjectName(namespace: export.metadata.namespace ?? "", name: export.metadata.name ?? ""))
-                ]
-            }
+            .watches(ServiceExport.self, in: context.memberInformers) { hubObject($0.metadata) }
+            .watches(MCSServiceExport.self, in: context.memberInformers) { hubObject($0.metadata) }
             .logger(context.logger)
             .build(reconciler: reconciler)
         return ControllerRunnable(controller)
@@ -52,9 +53,16 @@ struct InternalServiceExportReconciler: Reconciler {
         else { return .done }
         let internalExportAPI = context.hub.api(InternalServiceExport.self, namespace: context.hubNamespace)
 
-        guard let export = exports.get(namespace: reference.namespace, name: reference.name) else {
-            context.logger.info("deleting \(key): its ServiceExport \(reference.namespacedName) is gone")
-            try await internalExportAPI.deleteIgnoringNotFound(key.name, uid: internalExport.metadata.uid)
+        let clusterSetExport = clusterSetExports.get(namespace: reference.namespace, name: reference.name)
+        guard let export = exports.get(namespace: reference.namespace, name: reference.name),
+            internalExport.spec?.clusterSetExport == nil
+        else {
+            // Exported through the MCS API, or about to be taken over by its export (whose
+            // controller writes its status), or dangling.
+            if clusterSetExport == nil && exports.get(namespace: reference.namespace, name: reference.name) == nil {
+                context.logger.info("deleting \(key): its ServiceExport \(reference.namespacedName) is gone")
+                try await internalExportAPI.deleteIgnoringNotFound(key.name, uid: internalExport.metadata.uid)
+            }
             return .done
         }
 

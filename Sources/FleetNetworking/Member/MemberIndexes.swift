@@ -17,6 +17,22 @@ enum MemberIndexes {
     /// Member MultiClusterServices by their `derived-service` label (a name in fleet-system).
     static let multiClusterServicesByDerivedService = "fleet.member.multiclusterservice.byDerivedService"
 
+    /// Hub ClusterSetImports by `spec.service.namespacedName`.
+    static let clusterSetImportsByService = "fleet.member.clustersetimport.byService"
+    /// Member EndpointSlices imported for ServiceImports of the MCS API, by name.
+    static let clusterSetSlicesByName = "fleet.member.endpointslice.clusterSetByName"
+
+    static func clusterSetImports(_ store: InformerStore<ClusterSetImport>) -> InformerStore<ClusterSetImport> {
+        store.ensureIndex(named: clusterSetImportsByService) { [$0.spec.service.namespacedName] }
+    }
+
+    static func clusterSetSlices(_ store: InformerStore<EndpointSlice>) -> InformerStore<EndpointSlice> {
+        store.ensureIndex(named: clusterSetSlicesByName) { slice in
+            guard slice.metadata.labels?[FleetLabels.endpointSliceManagedBy] == MCSLabels.endpointSliceManager else { return [] }
+            return [slice.metadata.name ?? ""]
+        }
+    }
+
     static func slices(_ store: InformerStore<EndpointSlice>) -> InformerStore<EndpointSlice> {
         store.ensureIndex(named: slicesByService) { slice in
             guard let service = slice.metadata.labels?[FleetLabels.serviceName] else { return [] }

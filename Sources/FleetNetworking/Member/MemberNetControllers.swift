@@ -6,25 +6,30 @@ import KubeRuntime
 
 public enum MemberNetControllers {
     /// Controllers of the member-side manager (lease `2bf2b407.member.networking.fleet.azure.com`):
-    /// member/serviceexport, member/endpointslice, member/serviceimport.
+    /// member/serviceexport, member/endpointslice, member/serviceimport, and the MCS API's
+    /// member/clusterset-serviceexport.
     public static func memberSide(_ context: MemberAgentContext) -> [ControllerRunnable] {
         [
             ServiceExportReconciler.make(context),
             EndpointSliceReconciler.make(context),
             ServiceImportReconciler.make(context),
+            ClusterSetServiceExportReconciler.make(context),
         ]
     }
 
     /// Controllers of the hub-side manager (lease `2bf2b407.hub.networking.fleet.azure.com`,
     /// kept in the member cluster), except the membership controller:
     /// member/endpointsliceexport, member/internalserviceexport, member/internalserviceimport,
-    /// member/endpointsliceimport.
+    /// member/endpointsliceimport, and the MCS API's member/clusterset-import and
+    /// member/clusterset-endpointslice.
     public static func hubSide(_ context: MemberAgentContext) -> [ControllerRunnable] {
         [
             EndpointSliceExportReconciler.make(context),
             InternalServiceExportReconciler.make(context),
             InternalServiceImportReconciler.make(context),
             EndpointSliceImportReconciler.make(context),
+            ClusterSetImportReconciler.make(context),
+            ClusterSetEndpointSliceReconciler.make(context),
         ]
     }
 }

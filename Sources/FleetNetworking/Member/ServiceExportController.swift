@@ -22,6 +22,7 @@ struct ServiceExportReconciler: Reconciler {
     let exports: InformerStore<ServiceExport>
     let services: InformerStore<Service>
     let internalExports: InformerStore<InternalServiceExport>
+    let clusterSetExports: InformerStore<MCSServiceExport>
 
     static let name = "member-serviceexport"
 
@@ -30,7 +31,8 @@ struct ServiceExportReconciler: Reconciler {
             context: context,
             exports: context.memberInformers.informer(for: ServiceExport.self).store,
             services: context.memberInformers.informer(for: Service.self).store,
-            internalExports: context.hubInformers.informer(for: InternalServiceExport.self, namespace: context.hubNamespace).store)
+            internalExports: context.hubInformers.informer(for: InternalServiceExport.self, namespace: context.hubNamespace).store,
+            clusterSetExports: context.memberInformers.informer(for: MCSServiceExport.self).store)
         let controller = ControllerBuilder(name: name)
             .for(ServiceExport.self, in: context.memberInformers)
             .watches(Service.self, in: context.memberInformers) { [ObjectKey($0)] }
@@ -159,9 +161,14 @@ struct ServiceExportReconciler: Reconciler {
     }
 
     /// Withdraws the export (hub object, then finalizer); returns the ServiceExport as written.
+    /// When this ServiceExport is deleted while a `multicluster.x-k8s.io` ServiceExport of the same
+    /// Service waits beside it, the hub object is left for member/clusterset-serviceexport to take
+    /// over in place (no gap in the cluster's endpoints).
     private func unexport(_ export: ServiceExport, internalName: String) async throws -> ServiceExport {
         guard export.metadata.hasFinalizer(FleetFinalizers.serviceExportCleanup) else { return export }
-        try await internalExportAPI.deleteIgnoringNotFound(internalName)
+        let takenOver =
+            export.metadata.isDeleting && clusterSetExports.get(ObjectKey(export)).map { !$0.metadata.isDeleting } ?? false
+        if !takenOver { try await internalExportAPI.deleteIgnoringNotFound(internalName) }
         var updated = export
         updated.metadata.removeFinalizer(FleetFinalizers.serviceExportCleanup)
         return try await exportAPI.replace(updated)

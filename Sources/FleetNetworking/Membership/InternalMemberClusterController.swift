@@ -20,15 +20,32 @@ import Synchronization
 //   member cache (not by sleeping with a bounded backoff, §9.25); objects created while the
 //   state is `Leave` are withdrawn too.
 
-/// Reconciles the member's InternalMemberCluster for one agent type; `Cleaned` is the kind the
-/// agent withdraws on leave.
-public struct InternalMemberClusterReconciler<Cleaned: Resource>: Reconciler {
+/// A kind of member object an agent withdraws on leave: every object of it is deleted.
+public struct WithdrawnKind: Sendable {
+    let kind: String
+    /// The objects left: (namespace, name, isDeleting).
+    let remaining: @Sendable () -> [(namespace: String?, name: String, isDeleting: Bool)]
+    let delete: @Sendable (_ namespace: String?, _ name: String) async throws -> Void
+
+    init<K: Resource>(_ type: K.Type, store: InformerStore<K>, client: KubeClient) {
+        kind = K.kind
+        remaining = { store.list().map { ($0.metadata.namespace, $0.metadata.name ?? "", $0.metadata.isDeleting) } }
+        delete = { namespace, name in
+            do {
+                try await client.api(K.self, namespace: namespace).delete(name)
+            } catch let error as KubeClientError where error.isNotFound {}
+        }
+    }
+}
+
+/// Reconciles the member's InternalMemberCluster for one agent type, withdrawing `cleaned` on leave.
+public struct InternalMemberClusterReconciler: Reconciler {
     let context: MemberAgentContext
     let agentType: String
     let networkingEnabled: Bool
     let memberClusters: InformerStore<InternalMemberCluster>
-    /// The member's objects to withdraw on leave (nil when networking is disabled).
-    let cleaned: InformerStore<Cleaned>?
+    /// The member's objects to withdraw on leave (none when networking is disabled).
+    let cleaned: [WithdrawnKind]
     /// A factor in [0.95, 1.05] for each heartbeat interval.
     let jitter: @Sendable () -> Double
     /// When this process last wrote a heartbeat (the stored time has whole seconds only).
@@ -40,7 +57,7 @@ public struct InternalMemberClusterReconciler<Cleaned: Resource>: Reconciler {
 
     init(
         context: MemberAgentContext, agentType: String, networkingEnabled: Bool,
-        memberClusters: InformerStore<InternalMemberCluster>, cleaned: InformerStore<Cleaned>?,
+        memberClusters: InformerStore<InternalMemberCluster>, cleaned: [WithdrawnKind],
         jitter: @escaping @Sendable () -> Double
     ) {
         self.context = context
@@ -105,21 +122,19 @@ public struct InternalMemberClusterReconciler<Cleaned: Resource>: Reconciler {
     }
 
     private func leave(_ imc: InternalMemberCluster) async throws -> ReconcileResult {
-        if networkingEnabled, let cleaned {
-            let remaining = cleaned.list()
-            if !remaining.isEmpty {
-                for object in remaining where !object.metadata.isDeleting {
-                    do {
-                        _ = try await context.member.api(Cleaned.self, namespace: object.metadata.namespace).delete(object.metadata.name ?? "")
-                    } catch let error as KubeClientError where error.isNotFound {}
-                }
-                // Their deletions (cache events) bring the IMC back here.
-                context.logger.info(
-                    "waiting for objects to be deleted before leaving",
-                    metadata: ["kind": "\(Cleaned.kind)", "count": "\(remaining.count)"])
-                return .done
+        var waiting = false
+        for kind in networkingEnabled ? cleaned : [] {
+            let remaining = kind.remaining()
+            guard !remaining.isEmpty else { continue }
+            for object in remaining where !object.isDeleting {
+                try await kind.delete(object.namespace, object.name)
             }
+            context.logger.info(
+                "waiting for objects to be deleted before leaving", metadata: ["kind": "\(kind.kind)", "count": "\(remaining.count)"])
+            waiting = true
         }
+        // Their deletions (cache events) bring the IMC back here.
+        if waiting { return .done }
         let left = Condition.make(
             type: AgentConditions.joined, status: ConditionStatus.false, reason: AgentConditions.Reason.agentLeft,
             message: "", observedGeneration: imc.metadata.generation, at: context.now())
@@ -149,39 +164,47 @@ public struct InternalMemberClusterReconciler<Cleaned: Resource>: Reconciler {
 public enum InternalMemberClusterController {
     public static let name = "internalmembercluster"
 
-    /// The controller for `agentType`, withdrawing every `Cleaned` of the member on leave when
-    /// `networkingEnabled` (otherwise the member kind is not watched at all: its CRD may be absent).
-    public static func make<Cleaned: Resource>(
-        _ context: MemberAgentContext, agentType: String, cleaning: Cleaned.Type, networkingEnabled: Bool,
+    /// The controller for `agentType`, withdrawing every object of the `cleaning` kinds on leave
+    /// when `networkingEnabled` (otherwise they are not watched at all: their CRDs may be absent).
+    public static func make(
+        _ context: MemberAgentContext, agentType: String, cleaning: [any Resource.Type], networkingEnabled: Bool,
         jitter: @escaping @Sendable () -> Double = { Double.random(in: 0.95...1.05) }
-    ) -> Controller<InternalMemberClusterReconciler<Cleaned>> {
+    ) -> Controller<InternalMemberClusterReconciler> {
         let imcKey = ObjectKey(namespace: context.hubNamespace, name: context.clusterID)
         let imcs = context.hubInformers.informer(for: InternalMemberCluster.self, namespace: context.hubNamespace).store
         var builder = ControllerBuilder(name: "\(name)-\(agentType)")
             .for(InternalMemberCluster.self, in: context.hubInformers, namespace: context.hubNamespace)
-        var cleanedStore: InformerStore<Cleaned>?
+        var withdrawn: [WithdrawnKind] = []
         if networkingEnabled {
-            cleanedStore = context.memberInformers.informer(for: cleaning).store
-            builder = builder.watches(cleaning, in: context.memberInformers) { _ in
-                // Only while leaving: then every deletion may be the last one awaited.
-                imcs.get(imcKey)?.spec.state == InternalMemberClusterSpec.leave ? [imcKey] : []
+            for kind in cleaning {
+                func watch<K: Resource>(_ type: K.Type) {
+                    withdrawn.append(WithdrawnKind(type, store: context.memberInformers.informer(for: type).store, client: context.member))
+                    builder = builder.watches(type, in: context.memberInformers) { _ in
+                        // Only while leaving: then every deletion may be the last one awaited.
+                        imcs.get(imcKey)?.spec.state == InternalMemberClusterSpec.leave ? [imcKey] : []
+                    }
+                }
+                watch(kind)
             }
         }
         let reconciler = InternalMemberClusterReconciler(
             context: context, agentType: agentType, networkingEnabled: networkingEnabled, memberClusters: imcs,
-            cleaned: cleanedStore, jitter: jitter)
+            cleaned: withdrawn, jitter: jitter)
         return builder.logger(context.logger).build(reconciler: reconciler)
     }
 
     /// mcs-controller-manager's agent (`MultiClusterServiceAgent`): withdraws MultiClusterServices.
     public static func multiClusterServiceAgent(_ context: MemberAgentContext, networkingEnabled: Bool) -> ControllerRunnable {
         ControllerRunnable(
-            make(context, agentType: AgentTypes.multiClusterServiceAgent, cleaning: MultiClusterService.self, networkingEnabled: networkingEnabled))
+            make(context, agentType: AgentTypes.multiClusterServiceAgent, cleaning: [MultiClusterService.self], networkingEnabled: networkingEnabled))
     }
 
-    /// member-net-controller-manager's agent (`ServiceExportImportAgent`): withdraws ServiceExports.
+    /// member-net-controller-manager's agent (`ServiceExportImportAgent`): withdraws ServiceExports
+    /// of both APIs (networking.fleet.azure.com and multicluster.x-k8s.io).
     public static func serviceExportImportAgent(_ context: MemberAgentContext, networkingEnabled: Bool) -> ControllerRunnable {
         ControllerRunnable(
-            make(context, agentType: AgentTypes.serviceExportImportAgent, cleaning: ServiceExport.self, networkingEnabled: networkingEnabled))
+            make(
+                context, agentType: AgentTypes.serviceExportImportAgent, cleaning: [ServiceExport.self, MCSServiceExport.self],
+                networkingEnabled: networkingEnabled))
     }
 }

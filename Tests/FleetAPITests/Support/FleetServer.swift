@@ -46,7 +46,7 @@ struct FleetServer: Sendable {
             let fixture = FleetServer(url: url, authority: authority, admin: admin, client: client)
             do {
                 try await fixture.createNamespace(namespace)
-                if installCRDs { try await fixture.install(FleetCRDs.networking + FleetCRDs.fleetCore) }
+                if installCRDs { try await fixture.install(FleetCRDs.networking + FleetCRDs.fleetCore + FleetCRDs.multiClusterServicesAPI) }
                 let result = try await body(fixture)
                 try await client.shutdown()
                 return result

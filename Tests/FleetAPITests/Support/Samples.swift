@@ -34,10 +34,23 @@ enum Samples {
         endpoints: [
             ExportedEndpoint(
                 addresses: ["10.1.0.1", "10.1.0.2"],
-                conditions: EndpointConditions(ready: true, serving: true, terminating: false))
+                conditions: EndpointConditions(ready: true, serving: true, terminating: false), hostname: "web-0",
+                zone: "zone-a")
         ],
         ports: [EndpointPort(name: "http", protocol: "TCP", port: 8080, appProtocol: "http")],
         endpointSliceReference: reference, ownerServiceReference: OwnerServiceReference(namespace: "work", name: "app"))
+
+    static let clusterSetExport = ClusterSetExport(
+        serviceExportCreationTimestamp: time, type: "ClusterSetIP", sessionAffinity: "ClientIP",
+        sessionAffinityConfig: SessionAffinityConfig(clientIP: ClientIPConfig(timeoutSeconds: 10)), internalTrafficPolicy: "Cluster",
+        trafficDistribution: "PreferClose", ipFamilies: ["IPv4", "IPv6"], exportedLabels: ["tier": "web"],
+        exportedAnnotations: ["team": "blue"])
+
+    static let mcsImportSpec = MCSServiceImportSpec(
+        ports: [MCSServicePort(name: "tcp", protocol: "TCP", appProtocol: "http", port: 42)], ips: ["10.96.0.10", "fd00::10"],
+        type: "ClusterSetIP", sessionAffinity: "ClientIP",
+        sessionAffinityConfig: SessionAffinityConfig(clientIP: ClientIPConfig(timeoutSeconds: 10)), ipFamilies: ["IPv4", "IPv6"],
+        internalTrafficPolicy: "Cluster", trafficDistribution: "PreferClose")
 
     static let monitorConfig = MonitorConfig(
         customHeaders: [MonitorConfigCustomHeader(name: "Host", value: "app.example.com")], intervalInSeconds: 30,
@@ -77,7 +90,7 @@ enum Samples {
             ports: ports, serviceReference: reference, type: "LoadBalancer", isDNSLabelConfigured: true,
             isInternalLoadBalancer: false,
             publicIPResourceID: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/publicIPAddresses/ip",
-            weight: 5),
+            weight: 5, clusterSetExport: clusterSetExport),
         status: InternalServiceExportStatus(conditions: [condition("Conflict")]))
     static let internalServiceImport = InternalServiceImport(
         metadata: meta("internal-import"), spec: InternalServiceImportSpec(serviceImportReference: reference),
@@ -117,4 +130,18 @@ enum Samples {
         metadata: meta("member-1"),
         spec: InternalMemberClusterSpec(state: InternalMemberClusterSpec.join, heartbeatPeriodSeconds: 30),
         status: clusterStatus)
+    static let mcsServiceExport = MCSServiceExport(
+        metadata: meta("mcs-export"),
+        spec: MCSServiceExportSpec(exportedLabels: ["tier": "web"], exportedAnnotations: ["team": "blue"]),
+        status: MCSServiceExportStatus(conditions: [condition("Valid"), condition("Ready"), condition("Conflict")]))
+    static let mcsServiceImport = MCSServiceImport(
+        metadata: meta("mcs-import"), spec: mcsImportSpec,
+        status: MCSServiceImportStatus(clusters: [ClusterStatus(cluster: "member-1")], conditions: [condition("Ready")]))
+    static let clusterSetImport = ClusterSetImport(
+        metadata: meta("clusterset-import"),
+        spec: ClusterSetImportSpec(
+            service: OwnerServiceReference(namespace: "work", name: "app"), serviceImport: mcsImportSpec,
+            clusters: [ClusterStatus(cluster: "member-1"), ClusterStatus(cluster: "member-2")],
+            portClusters: [PortClusters(name: "tcp", clusters: ["member-1"])], labels: ["tier": "web"],
+            annotations: ["team": "blue"]))
 }

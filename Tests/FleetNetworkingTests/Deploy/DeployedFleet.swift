@@ -61,7 +61,11 @@ struct DeployedFleet: Sendable {
         let kind: String
         let name: String
         let resource: String
-        var testDescription: String { "\(side.rawValue) \(kind) \(name) without its \(resource) rule" }
+        /// When set, only the rule granting this verb on `resource` is removed.
+        var verb: String? = nil
+        var testDescription: String {
+            "\(side.rawValue) \(kind) \(name) without its \(verb.map { "\($0) " } ?? "")\(resource) rule"
+        }
     }
 
     static let adminToken = "admin-\(UUID().uuidString)"
@@ -212,14 +216,14 @@ struct DeployedFleet: Sendable {
         for document in manifests.ofKind("ClusterRole") {
             var role: ClusterRole = try document.decode()
             if let removal, removal.kind == "ClusterRole", role.metadata.name == removal.name {
-                removed += Self.remove(removal.resource, from: &role.rules)
+                removed += Self.remove(removal.resource, verb: removal.verb, from: &role.rules)
             }
             _ = try await cluster.admin.api(ClusterRole.self).create(role)
         }
         for document in manifests.ofKind("Role") {
             var role: Role = try document.decode()
             if let removal, removal.kind == "Role", role.metadata.name == removal.name {
-                removed += Self.remove(removal.resource, from: &role.rules)
+                removed += Self.remove(removal.resource, verb: removal.verb, from: &role.rules)
             }
             _ = try await cluster.admin.api(Role.self, namespace: role.metadata.namespace).create(role)
         }
@@ -233,10 +237,10 @@ struct DeployedFleet: Sendable {
         if let removal { #expect(removed == 1, "\(removal.testDescription): exactly one rule removed in \(cluster.name)") }
     }
 
-    /// Removes the rules granting `resource`; returns how many.
-    private static func remove(_ resource: String, from rules: inout [PolicyRule]?) -> Int {
+    /// Removes the rules granting `resource` (with `verb`, when given); returns how many.
+    private static func remove(_ resource: String, verb: String?, from rules: inout [PolicyRule]?) -> Int {
         let before = rules?.count ?? 0
-        rules?.removeAll { ($0.resources ?? []).contains(resource) }
+        rules?.removeAll { ($0.resources ?? []).contains(resource) && (verb.map($0.verbs.contains) ?? true) }
         return before - (rules?.count ?? 0)
     }
 

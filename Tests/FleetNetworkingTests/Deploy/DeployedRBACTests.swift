@@ -147,10 +147,12 @@ import Testing
             rule: .init(side: .hubMember, kind: "Role", name: MemberAgentHubAccess.name, resource: "internalserviceexports"),
             denied: "fleet-networking-member-agent list networking.fleet.azure.com/internalserviceexports fleet-member-",
             stillReached: [], blocked: .hubServiceImport),
-        // member-net cannot write the imported EndpointSlices into fleet-system: everything up to
-        // the derived Service works, the last step does not.
+        // member-net cannot write the imported EndpointSlices: everything up to the derived
+        // Service works, the last step does not.
         Removal(
-            rule: .init(side: .member, kind: "Role", name: "member-net-controller-manager-role", resource: "endpointslices"),
+            rule: .init(
+                side: .member, kind: "ClusterRole", name: "member-net-controller-manager-role", resource: "endpointslices",
+                verb: "create"),
             denied: "member-net-controller-manager-sa create discovery.k8s.io/endpointslices fleet-system/",
             stillReached: [.hubServiceImport, .derivedService], blocked: .importedSlices),
     ]

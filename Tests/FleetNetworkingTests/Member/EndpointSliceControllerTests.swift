@@ -152,6 +152,7 @@ import Testing
                 let sliceReconciler = EndpointSliceReconciler(
                     context: context, slices: context.memberInformers.informer(for: EndpointSlice.self).store,
                     exports: context.memberInformers.informer(for: ServiceExport.self).store,
+                    clusterSetExports: context.memberInformers.informer(for: MCSServiceExport.self).store,
                     sliceExports: context.hubInformers.informer(for: EndpointSliceExport.self, namespace: context.hubNamespace).store)
                 #expect(try await sliceReconciler.reconcile(ObjectKey(namespace: "work", name: "app-v4")) == .done)
 

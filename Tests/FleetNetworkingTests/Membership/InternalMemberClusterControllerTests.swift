@@ -160,9 +160,9 @@ import Testing
         func imc(_ seconds: Int32?) -> InternalMemberCluster {
             InternalMemberCluster(spec: InternalMemberClusterSpec(state: "Join", heartbeatPeriodSeconds: seconds))
         }
-        #expect(InternalMemberClusterReconciler<MultiClusterService>.period(of: imc(0)) == 1)
-        #expect(InternalMemberClusterReconciler<MultiClusterService>.period(of: imc(-5)) == 1)
-        #expect(InternalMemberClusterReconciler<MultiClusterService>.period(of: imc(nil)) == 60)
-        #expect(InternalMemberClusterReconciler<MultiClusterService>.period(of: imc(2)) == 2)
+        #expect(InternalMemberClusterReconciler.period(of: imc(0)) == 1)
+        #expect(InternalMemberClusterReconciler.period(of: imc(-5)) == 1)
+        #expect(InternalMemberClusterReconciler.period(of: imc(nil)) == 60)
+        #expect(InternalMemberClusterReconciler.period(of: imc(2)) == 2)
     }
 }
