@@ -253,6 +253,16 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "MCSConformanceTests",
+            dependencies: [
+                "LocalFleet",
+                "FleetAPI",
+                "KubeClient",
+                "KubeModel",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
             name: "KubeModelTests",
             dependencies: ["KubeModel"]
         ),

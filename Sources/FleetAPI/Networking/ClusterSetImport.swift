@@ -103,6 +103,11 @@ extension ClusterSetImport {
                     ],
                     required: ["spec"],
                     limitsNameLength: false),
+                printerColumns: [
+                    .init(name: "Service", jsonPath: ".spec.service.namespacedName"),
+                    .init(name: "Type", jsonPath: ".spec.serviceImport.type"),
+                    .age,
+                ],
                 hasStatusSubresource: false)
         ],
         summary: """

@@ -99,7 +99,11 @@ struct ClusterSetServiceExportReconciler: Reconciler {
                 conflict: nil)
             return .done
         }
-        let valid = (ConditionStatus.true, MCSServiceExportConditions.Reason.valid, "The ServiceExport and its Service are exportable.")
+        let metadata = ExportedMetadata(export.spec)
+        let valid = (
+            ConditionStatus.true, MCSServiceExportConditions.Reason.valid,
+            "The ServiceExport and its Service are exportable." + metadata.leftOutSentence
+        )
 
         // The finalizer before any hub write (kept while a fleet ServiceExport stands in front, so
         // that this export takes over without its endpoints being withdrawn in between).
@@ -124,7 +128,7 @@ struct ClusterSetServiceExportReconciler: Reconciler {
             return .done
         }
 
-        var desired = desiredSpec(export: export, service: service, key: key)
+        var desired = desiredSpec(export: export, service: service, metadata: metadata, key: key)
         if let existing, let current = existing.spec, current.serviceReference.uid == desired.serviceReference.uid,
             ServiceExportReconciler.exportsTheSame(current, desired)
         {
@@ -157,7 +161,9 @@ struct ClusterSetServiceExportReconciler: Reconciler {
     }
 
     /// The InternalServiceExport's spec for `service` exported by `export`.
-    private func desiredSpec(export: MCSServiceExport, service: Service, key: ObjectKey) -> InternalServiceExportSpec {
+    private func desiredSpec(
+        export: MCSServiceExport, service: Service, metadata: ExportedMetadata, key: ObjectKey
+    ) -> InternalServiceExportSpec {
         let spec = service.spec
         let clusterSetExport = ClusterSetExport(
             serviceExportCreationTimestamp: export.metadata.creationTimestamp ?? Time(context.now()),
@@ -166,8 +172,8 @@ struct ClusterSetServiceExportReconciler: Reconciler {
             sessionAffinityConfig: spec?.sessionAffinity == "ClientIP" ? spec?.sessionAffinityConfig : nil,
             internalTrafficPolicy: spec?.internalTrafficPolicy, trafficDistribution: spec?.trafficDistribution,
             ipFamilies: spec?.ipFamilies,
-            exportedLabels: export.spec?.exportedLabels?.isEmpty == false ? export.spec?.exportedLabels : nil,
-            exportedAnnotations: export.spec?.exportedAnnotations?.isEmpty == false ? export.spec?.exportedAnnotations : nil)
+            exportedLabels: metadata.labels.isEmpty ? nil : metadata.labels,
+            exportedAnnotations: metadata.annotations.isEmpty ? nil : metadata.annotations)
         return InternalServiceExportSpec(
             ports: (spec?.ports ?? []).map(FleetServicePort.init),
             serviceReference: ExportedObjectReference(
@@ -258,5 +264,42 @@ struct ClusterSetServiceExportReconciler: Reconciler {
                 isProblem ? .warning : .normal, reason: condition.reason.split(separator: ",").first.map(String.init) ?? condition.reason,
                 message: condition.message, about: export)
         }
+    }
+}
+
+/// The exported labels and annotations that can be put on a ServiceImport: keys that are
+/// qualified names, label values that are valid label values. Others are left out (and named in
+/// the `Valid` message) rather than failing every importing cluster's write.
+struct ExportedMetadata: Sendable {
+    let labels: [String: String]
+    let annotations: [String: String]
+    let leftOut: [String]
+
+    init(_ spec: MCSServiceExportSpec?) {
+        var leftOut: [String] = []
+        var labels: [String: String] = [:]
+        for (key, value) in spec?.exportedLabels ?? [:] {
+            if NameValidation.qualifiedNameProblems(key).isEmpty, NameValidation.labelValueProblems(value).isEmpty {
+                labels[key] = value
+            } else {
+                leftOut.append("label \"\(key)\"")
+            }
+        }
+        var annotations: [String: String] = [:]
+        for (key, value) in spec?.exportedAnnotations ?? [:] {
+            if NameValidation.qualifiedNameProblems(key).isEmpty {
+                annotations[key] = value
+            } else {
+                leftOut.append("annotation \"\(key)\"")
+            }
+        }
+        self.labels = labels
+        self.annotations = annotations
+        self.leftOut = leftOut.sorted()
+    }
+
+    /// ` Not exported, not valid on a ServiceImport: label "a b".` (empty when nothing is left out).
+    var leftOutSentence: String {
+        leftOut.isEmpty ? "" : " Not exported, not valid on a ServiceImport: \(leftOut.joined(separator: ", "))."
     }
 }

@@ -1,16 +1,22 @@
 import FleetAPI
 import KubeClient
 import KubeModel
+import KubeRuntime
 
 // `fleetnet status`: one table of the fleet, read from the hub (and the importing members) the way
-// an operator would look: each exported service, the clusters exporting it, conflicts with their
-// reasons, the cluster importing it, exported endpoints per cluster, and the load-balancer IP of
-// the importer's MultiClusterService. Works against a local fleet or real clusters.
+// an operator would look: each exported service, the API governing it (`fleet` for
+// networking.fleet.azure.com ServiceExports, `mcs` for multicluster.x-k8s.io ones), the clusters
+// exporting it, conflicts with their reasons, the clusters importing it (the MultiClusterService's
+// claimer, or every member holding a multicluster.x-k8s.io ServiceImport), exported endpoints per
+// cluster, and the load-balancer IP of the importer's MultiClusterService. Works against a local
+// fleet or real clusters.
 
 public struct FleetStatus: Sendable {
     public struct Row: Sendable, Hashable {
         /// `<namespace>/<name>`.
         public var service: String
+        /// `fleet` or `mcs`: the API of the service's oldest export, whose rules govern it.
+        public var api: String
         public var exportedBy: [String]
         /// Exporting clusters in conflict, with the condition's reason.
         public var conflicts: [String: String]
@@ -36,10 +42,12 @@ public struct FleetStatus: Sendable {
             let parts = key.split(separator: "/", maxSplits: 1).map(String.init)
             guard parts.count == 2 else { continue }
             let serviceImport = imports.first { $0.namespacedName == key }
-            var row = Row(service: key, exportedBy: [], conflicts: [:], importedBy: [], endpoints: [:], externalIP: nil)
+            var row = Row(service: key, api: "fleet", exportedBy: [], conflicts: [:], importedBy: [], endpoints: [:], externalIP: nil)
+            var candidates: [ServiceExportCandidate] = []
             for export in exports where export.spec?.serviceReference.namespacedName == key {
                 let cluster = FleetNamespaces.memberCluster(ofNamespace: export.metadata.namespace ?? "") ?? "?"
                 row.exportedBy.append(cluster)
+                if !export.metadata.isDeleting { candidates.append(ServiceExportCandidate(export: export, cluster: cluster)) }
                 if let conflict = export.status?.conditions?.condition(ofType: ServiceExportConditions.conflict),
                     conflict.status != ConditionStatus.false
                 {
@@ -56,6 +64,14 @@ public struct FleetStatus: Sendable {
             {
                 row.importedBy = inUse.memberClusters.values.sorted()
             }
+            if ServiceResolution(candidates, served: [], service: ObjectKey(namespace: parts[0], name: parts[1])).isClusterSet {
+                row.api = "mcs"
+                for (member, client) in members.sorted(by: { $0.key < $1.key }) {
+                    let imported = try? await client.api(MCSServiceImport.self, namespace: parts[0]).get(parts[1])
+                    if imported != nil, !row.importedBy.contains(member) { row.importedBy.append(member) }
+                }
+                row.importedBy.sort()
+            }
             for importer in row.importedBy {
                 guard let client = members[importer] else { continue }
                 let services = try? await client.api(MultiClusterService.self, namespace: parts[0]).list().items
@@ -69,10 +85,11 @@ public struct FleetStatus: Sendable {
 
     /// The table, as kubectl prints tables.
     public func table() -> String {
-        let header = ["SERVICE", "EXPORTED-BY", "CONFLICTS", "IMPORTED-BY", "ENDPOINTS", "EXTERNAL-IP"]
+        let header = ["SERVICE", "API", "EXPORTED-BY", "CONFLICTS", "IMPORTED-BY", "ENDPOINTS", "EXTERNAL-IP"]
         let lines = rows.map { row -> [String] in
             [
                 row.service,
+                row.api,
                 row.exportedBy.isEmpty ? "<none>" : row.exportedBy.joined(separator: ","),
                 row.conflicts.isEmpty ? "<none>" : row.conflicts.keys.sorted().map { "\($0)(\(row.conflicts[$0]!))" }.joined(separator: ","),
                 row.importedBy.isEmpty ? "<none>" : row.importedBy.joined(separator: ","),

@@ -1,0 +1,82 @@
+import FleetAPI
+import Foundation
+import KubeClient
+import KubeModel
+import LocalFleet
+import Logging
+import Testing
+
+// The fleet the conformance specs run on: one local fleet (hub and two members, as the upstream
+// suite's `--contexts=c1,c2`), started once for the whole suite by the `.localFleet` trait and
+// shared by the specs, each in a namespace of its own (`mcs-conformance-<uint32>`, created in
+// every member and not on the hub, as the upstream suite does: it never sees the hub).
+
+/// A started local fleet, as the specs see it.
+struct ConformanceFleet: Sendable {
+    /// Admin clients of the member clusters, in context order (c0, c1).
+    let clusters: [KubeClient]
+    let names: [String]
+
+    @TaskLocal static var current: ConformanceFleet?
+
+    /// The fleet of the running suite.
+    static var shared: ConformanceFleet {
+        get throws { try #require(current, "the suite runs on the .localFleet trait") }
+    }
+}
+
+/// Runs a suite on a local fleet with `members` members, started before its first test and stopped
+/// after its last.
+struct LocalFleetTrait: SuiteTrait, TestScoping {
+    let members: Int
+
+    func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
+        var logger = Logger(label: "mcs-conformance")
+        logger.logLevel = ProcessInfo.processInfo.environment["FLEET_TEST_LOG"] != nil ? .debug : .critical
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fleetnet-conformance-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let session = try LocalFleetSession(options: .init(memberCount: members, directory: directory), logger: logger)
+        let names = session.memberNames
+        // `run` returns only after its closure did: the suite never outlives this scope.
+        try await withoutActuallyEscaping(function) { suite in
+            try await session.run { endpoints in
+                let fleet = ConformanceFleet(clusters: names.map { endpoints.clients[$0]! }, names: names)
+                try await ConformanceFleet.$current.withValue(fleet) { try await suite() }
+                return false
+            }
+        }
+    }
+}
+
+extension Trait where Self == LocalFleetTrait {
+    /// A local fleet of `members` members for the whole suite.
+    static func localFleet(members: Int = 2) -> Self { LocalFleetTrait(members: members) }
+}
+
+// MARK: Timing, as the upstream suite's
+
+/// Polls `condition` every 100 ms until it holds; fails the test after 20 s (the suite's API waits).
+func eventually(
+    _ description: String, timeout: Duration = .seconds(20), _ condition: @Sendable () async throws -> Bool
+) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if (try? await condition()) == true { return }
+        try await Task.sleep(for: .milliseconds(100))
+    }
+    Issue.record("timed out after \(timeout) waiting until \(description)")
+}
+
+/// Checks that `condition` keeps holding for 5 s (the suite's "consistently").
+func consistently(
+    _ description: String, for duration: Duration = .seconds(5), _ condition: @Sendable () async throws -> Bool
+) async throws {
+    let deadline = ContinuousClock.now + duration
+    while ContinuousClock.now < deadline {
+        if try await condition() == false {
+            Issue.record("stopped holding: \(description)")
+            return
+        }
+        try await Task.sleep(for: .milliseconds(100))
+    }
+}
