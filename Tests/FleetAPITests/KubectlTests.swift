@@ -86,7 +86,18 @@ import Testing
             #expect(category.stdout.contains("serviceexport.networking.fleet.azure.com/app"), "\(category)")
             #expect(category.stdout.contains("multiclusterservice.networking.fleet.azure.com/app"), "\(category)")
 
-            let explain = try await kubectl.run(["explain", "serviceexport.status"])
+            // The MCS API served beside the fleet's: the tutorial's short names keep showing the
+            // fleet kinds; the bare plural and mcs-api's `svcex` show the MCS kind (docs/api.md).
+            _ = try await server.api(MCSServiceExport.self).create(
+                MCSServiceExport(metadata: ObjectMeta(name: "standard", namespace: "work")))
+            let shortName = try await kubectl.run(["get", "svcexport", "-n", "work", "-o", "name"])
+            #expect(shortName.stdout.split(separator: "\n") == ["serviceexport.networking.fleet.azure.com/app"], "\(shortName)")
+            for name in ["serviceexports", "svcex", "serviceexports.multicluster.x-k8s.io"] {
+                let standard = try await kubectl.run(["get", name, "-n", "work", "-o", "name"])
+                #expect(standard.stdout.split(separator: "\n") == ["serviceexport.multicluster.x-k8s.io/standard"], "\(standard)")
+            }
+
+            let explain = try await kubectl.run(["explain", "serviceexports.status", "--api-version=networking.fleet.azure.com/v1beta1"])
             if explain.succeeded {
                 #expect(explain.stdout.contains("ServiceExportStatus contains the current status of an export."), "\(explain)")
                 #expect(explain.stdout.contains("conditions"), "\(explain)")

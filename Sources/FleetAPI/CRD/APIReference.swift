@@ -23,6 +23,11 @@ public enum APIReference {
         for definition in FleetCRDs.fleetCore {
             out += section(for: definition)
         }
+        out += APIReferenceText.multiClusterServices
+        for definition in FleetCRDs.multiClusterServicesAPI {
+            out += section(for: definition)
+        }
+        out += APIReferenceText.multiClusterServicesRules
         out += APIReferenceText.conventions
         out += APIReferenceText.decisions
         return out

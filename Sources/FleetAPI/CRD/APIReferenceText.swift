@@ -25,6 +25,104 @@ enum APIReferenceText {
 
         """
 
+    static let multiClusterServices = """
+
+        ## The Multi-Cluster Services API (`multicluster.x-k8s.io`)
+
+        Beside the reference's API, every member serves the standard Multi-Cluster Services API of \
+        KEP-1645 (kubernetes-sigs/mcs-api v0.5.0 schemas, `v1alpha1` and `v1beta1` served, \
+        `v1beta1` stored, CRD labels `multicluster.x-k8s.io/release-version: v0.5.0` and \
+        `multicluster.x-k8s.io/crd-schema-revision: "0"`), installed by `net-crd-installer --mode \
+        member` and not on the hub (the hub is not a member). A `multicluster.x-k8s.io` \
+        ServiceExport exports its Service through the same hub protocol as the fleet's \
+        (an InternalServiceExport with `spec.clusterSetExport`); the hub resolves the service by the \
+        KEP's rules and writes a ClusterSetImport into every member's `fleet-member-<cluster>`; \
+        each member then gets a ServiceImport wherever the service's namespace exists (exporters \
+        included; creating namespaces is left to users), with EndpointSlices of every exporting \
+        cluster, until the last export goes. No MultiClusterService is needed, and the hub needs no \
+        copy of the service's namespace.
+
+        """
+
+    static let multiClusterServicesRules = """
+
+        ### Two ServiceExport kinds in one cluster: names and short names
+
+        Members serve `serviceexports` and `serviceimports` in both groups. kubectl resolves a bare \
+        resource name to the group that comes first in discovery, and a real API server lists \
+        custom-resource groups of equal priority by name, so **`kubectl get serviceexports` and \
+        `kubectl get serviceimports` in a member show the `multicluster.x-k8s.io` kinds**. The \
+        reference tutorial's short names keep their meaning: our MCS CRDs do not declare mcs-api's \
+        `svcexport`/`svcimport` (they keep `svcex`/`svcim`), so `kubectl get svcexport` and \
+        `svcimport` still show the fleet kinds. Unambiguous forms always work: \
+        `serviceexports.networking.fleet.azure.com`, `serviceexports.multicluster.x-k8s.io`. On the \
+        hub only the fleet kinds exist.
+
+        ### Conflicts of the MCS API (KEP-1645)
+
+        Exports are ordered by their ServiceExport's `creationTimestamp`, oldest first; timestamps \
+        have whole seconds, so ties go to the smaller cluster name. The oldest export decides the \
+        type (ClusterSetIP, or Headless for `clusterIP: None`); exports of the other type take no \
+        part (their endpoints are not imported). Ports are the union by name, oldest first: a port \
+        whose name is taken with another protocol or number, or whose protocol and number are taken \
+        under another name, is left out, and a port reaches only the clusters exposing it exactly \
+        (the imported slices of other clusters do not carry it). Session affinity and its config, \
+        `internalTrafficPolicy`, `trafficDistribution` (`PreferClose` = `PreferSameZone`) and the \
+        exported labels and annotations (each map as a whole) are the oldest export's; \
+        `ipFamilies` is the union. Any disagreement sets one `Conflict=True` condition on **every** \
+        export of the service, its reasons comma-joined in this order: `TypeConflict`, \
+        `PortConflict`, `SessionAffinityConflict`, `SessionAffinityConfigConflict`, \
+        `TrafficDistributionConflict`, `InternalTrafficPolicyConflict`, `LabelsConflict`, \
+        `AnnotationsConflict`, `ExportAPIConflict`, `IPFamilyConflict`, with one sentence per \
+        reason naming the clusters and the winning value. A conflict never withdraws the \
+        constituents' endpoints, and when the oldest export leaves, the import stays (same \
+        ClusterSetIP) and is re-resolved from the others. ExternalName Services are never exported \
+        (`Valid=False/InvalidServiceType`). Exported labels or annotations that are not valid on a \
+        ServiceImport are left out and named in the `Valid` message.
+
+        ### A service exported through both APIs
+
+        One namespace/name is one service, whichever API exports it. **The API of its oldest export \
+        governs it** (the MCS export's `creationTimestamp`, the fleet export's InternalServiceExport \
+        creation time): exports through that API are resolved by its rules (the reference's for \
+        `networking.fleet.azure.com`, KEP-1645's for `multicluster.x-k8s.io`), and exports through \
+        the other API take no part until the older ones leave — a fleet export then reports \
+        `Conflict=True/ConflictFound` with a message naming the MCS API, an MCS export \
+        `Conflict=True/ExportAPIConflict` and `Ready=False/Failed`. Adding an export of the other \
+        kind never changes the rules a running service is resolved by (the same reasoning as \
+        KEP-1645's type conflict). Within one cluster, a fleet ServiceExport of a Service takes \
+        precedence over a `multicluster.x-k8s.io` one whatever their ages, so the reference's \
+        behaviour is unchanged by an MCS export beside it; deleting the fleet ServiceExport hands the \
+        cluster's export to the MCS one in place (the hub object is rewritten, not re-created, and \
+        the cluster's endpoints stay).
+
+        ### What each member gets
+
+        - A `multicluster.x-k8s.io` ServiceImport `<ns>/<name>` in every member where `<ns>` \
+        exists, written only by member-net-controller-manager (users get no write access in \
+        `config/`). Its `spec` is the resolution; its labels and annotations are the exported ones \
+        plus our annotation `networking.fleet.azure.com/imported-from-fleet` (only ServiceImports \
+        carrying it are ever changed or deleted; another's is left alone with a \
+        `ServiceImportNotManaged` Warning event). `status.clusters` lists the constituents; \
+        `Ready` turns `True` once the ClusterSetIP is allocated.
+        - For a ClusterSetIP import, a derived ClusterIP Service without selector in `<ns>`, named \
+        as mcs-api names it (`derived-` and 10 base32hex characters of SHA-256 of `<ns>/<name>`), \
+        owned by the import and named by its annotation `multicluster.kubernetes.io/derived-service`; \
+        its cluster IPs are the import's `spec.ips` (and its families the import's `ipFamilies`) \
+        for the import's whole life.
+        - One EndpointSlice per exported slice, in `<ns>`, named like the EndpointSliceImport it \
+        copies, labelled `multicluster.kubernetes.io/service-name: <name>`, \
+        `multicluster.kubernetes.io/source-cluster: <cluster>` (the exporter as the hub knows it \
+        from its namespace), `endpointslice.kubernetes.io/managed-by: \
+        clusterset-controller.networking.fleet.azure.com` and, for a ClusterSetIP import, \
+        `kubernetes.io/service-name: <derived Service>` so that kube-proxy serves the ClusterSetIP; \
+        owned (not controlled) by the ServiceImport; addresses, conditions, hostnames and zones as \
+        exported.
+        - Not implemented: `status.endpointSliceObjects` (in the KEP, not in mcs-api v0.5.0's CRDs); \
+        the export-latency metric for MCS exports.
+
+        """
+
     static let conventions = """
 
         ## Labels, annotations and finalizers
