@@ -16,12 +16,11 @@ import Testing
         }
     }
 
-    @Test func quickBenchRunsEveryFleetScenarioAndReportsSaneFigures() async throws {
-        let executables = ["fleetnet", "hub-net-controller-manager", "member-net-controller-manager", "mcs-controller-manager"]
-        guard let directory = Self.buildDirectory(holding: executables) else {
-            print("BenchQuickTests: skipped, fleetnet and the manager executables were not found next to the test bundle (run `swift build` first)")
-            return
-        }
+    static let executables = ["fleetnet", "hub-net-controller-manager", "member-net-controller-manager", "mcs-controller-manager"]
+
+    @Test(.enabled(if: buildDirectory(holding: executables) != nil, "fleetnet and the manager executables are not next to the test bundle (run `swift build` first)"))
+    func quickBenchRunsEveryFleetScenarioAndReportsSaneFigures() async throws {
+        let directory = try #require(Self.buildDirectory(holding: Self.executables))
         let json = FileManager.default.temporaryDirectory.appendingPathComponent("fleetnet-bench-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: json) }
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("fleetnet-bench-\(UUID().uuidString).log")
@@ -76,7 +75,7 @@ import Testing
 
         let memory = try #require(results["memory"] as? [String: Any], "memory in the JSON")
         #expect(memory["processes"] as? Double == 7, "one hub manager and two agents per member")
-        for binary in executables.dropFirst() {
+        for binary in Self.executables.dropFirst() {
             let figures = try #require(memory[binary] as? [String: Double], "memory of \(binary)")
             let (idle, atScale) = (figures["idle_rss_mb"] ?? 0, figures["scale_rss_mb"] ?? 0)
             #expect(idle > 1 && idle < 4096 && atScale > 1 && atScale < 4096, "\(binary): \(figures)")

@@ -6,7 +6,8 @@ import Testing
 
 /// The reference tutorial's manifests and the committed CRDs work with the real kubectl against
 /// the embedded API server. Skipped, with the reason printed, when kubectl is not installed.
-@Suite struct KubectlTests {
+@Suite(.enabled(if: Kubectl.executable != nil, "kubectl is not on PATH"))
+struct KubectlTests {
     static let repositoryRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
@@ -31,16 +32,12 @@ import Testing
 
         """
 
-    /// Runs `body` with kubectl bound to a fresh server, or prints why it is skipped.
+    /// Runs `body` with kubectl bound to a fresh server (the suite runs only where kubectl is).
     static func withKubectl(
         installCRDs: Bool = true, _ body: @Sendable (FleetServer, Kubectl) async throws -> Void
     ) async throws {
-        guard Kubectl.executable != nil else {
-            print("KubectlTests skipped: kubectl is not on PATH")
-            return
-        }
         try await FleetServer.with(installCRDs: installCRDs) { server in
-            guard let kubectl = try Kubectl(server: server) else { return }
+            let kubectl = try #require(try Kubectl(server: server))
             defer { kubectl.cleanUp() }
             try await body(server, kubectl)
         }
@@ -98,12 +95,9 @@ import Testing
             }
 
             let explain = try await kubectl.run(["explain", "serviceexports.status", "--api-version=networking.fleet.azure.com/v1beta1"])
-            if explain.succeeded {
-                #expect(explain.stdout.contains("ServiceExportStatus contains the current status of an export."), "\(explain)")
-                #expect(explain.stdout.contains("conditions"), "\(explain)")
-            } else {
-                print("kubectl explain is not supported by the embedded server; skipped: \(explain.stderr)")
-            }
+            #expect(explain.succeeded, "\(explain)")
+            #expect(explain.stdout.contains("ServiceExportStatus contains the current status of an export."), "\(explain)")
+            #expect(explain.stdout.contains("conditions"), "\(explain)")
         }
     }
 

@@ -13,15 +13,11 @@ import Testing
 // Skipped (with a printed reason) when kubectl is not installed: the manifests are rendered by
 // `kubectl kustomize`, as an operator renders them.
 
-@Suite(.serialized) struct DeployedRBACTests {
+@Suite(.serialized, .enabled(if: RenderedManifests.kubectl != nil, "kubectl is not installed (needed for `kubectl kustomize config/...`)"))
+struct DeployedRBACTests {
     static let namespace = "work"
     static let timeout: Duration = .seconds(90)
 
-    static func skipWithoutKubectl() -> Bool {
-        guard RenderedManifests.kubectl == nil else { return false }
-        print("DeployedRBACTests: skipped, kubectl is not installed (needed for `kubectl kustomize config/...`)")
-        return true
-    }
 
     // MARK: the flow
 
@@ -106,7 +102,6 @@ import Testing
     // MARK: tests
 
     @Test func theRenderedRBACIsEnoughForExportAndImportWithoutOneDeniedRequest() async throws {
-        if Self.skipWithoutKubectl() { return }
         try await DeployedFleet.run { fleet in
             try await Self.startFlow(fleet)
             for milestone in Milestone.allCases {
@@ -159,7 +154,6 @@ import Testing
 
     @Test(arguments: removals)
     func removingOneRuleBreaksPartOfTheFlow(_ removal: Removal) async throws {
-        if Self.skipWithoutKubectl() { return }
         try await DeployedFleet.run(removing: removal.rule) { fleet in
             try await Self.startFlow(fleet)
             try await eventually("a request is denied: \(removal.denied)", timeout: Self.timeout) {

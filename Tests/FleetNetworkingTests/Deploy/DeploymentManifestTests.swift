@@ -8,17 +8,11 @@ import Testing
 // build files: what can be checked without a cluster or a container engine.
 
 @Suite struct DeploymentManifestTests {
-    static func skipWithoutKubectl(_ test: String) -> Bool {
-        guard RenderedManifests.kubectl == nil else { return false }
-        print("DeploymentManifestTests.\(test): skipped, kubectl is not installed (needed for `kubectl kustomize config/...`)")
-        return true
-    }
-
     /// The hub-side Role of a member's agents grants exactly MemberAgentHubAccess.rules (the Swift
     /// list LocalFleet grants), in fleet-member-<name> only, to the ServiceAccount whose token
     /// the member's agents use.
-    @Test func memberHubAccessIsTheSwiftListInTheMembersNamespaceOnly() throws {
-        if Self.skipWithoutKubectl("memberHubAccess") { return }
+    @Test(.enabled(if: RenderedManifests.kubectl != nil, "kubectl is not installed (needed for `kubectl kustomize config/...`)"))
+    func memberHubAccessIsTheSwiftListInTheMembersNamespaceOnly() throws {
         let rendered = try RenderedManifests.render(
             "overlays/hub-member", inputs: ["overlays/hub-member/member.env": "MEMBER_CLUSTER_NAME=east-2\n"])
         #expect(rendered.ofKind("ClusterRole").isEmpty && rendered.ofKind("ClusterRoleBinding").isEmpty)
@@ -40,8 +34,8 @@ import Testing
     }
 
     /// The hub overlay installs every networking CRD, the member overlay the member ones.
-    @Test func overlaysInstallTheRightCRDs() throws {
-        if Self.skipWithoutKubectl("overlaysInstallTheRightCRDs") { return }
+    @Test(.enabled(if: RenderedManifests.kubectl != nil, "kubectl is not installed (needed for `kubectl kustomize config/...`)"))
+    func overlaysInstallTheRightCRDs() throws {
         func names(_ rendered: RenderedManifests) -> Set<String> {
             Set(rendered.ofKind("CustomResourceDefinition").compactMap { $0[path: ["metadata", "name"]]?.stringValue })
         }
@@ -52,8 +46,8 @@ import Testing
 
     /// Every Deployment: fleet-system, hardened pod and container, the reference's resources,
     /// its ports, and probes on the (hub-side) health port.
-    @Test func deploymentsAreHardenedAndProbed() throws {
-        if Self.skipWithoutKubectl("deploymentsAreHardenedAndProbed") { return }
+    @Test(.enabled(if: RenderedManifests.kubectl != nil, "kubectl is not installed (needed for `kubectl kustomize config/...`)"))
+    func deploymentsAreHardenedAndProbed() throws {
         let hub = try RenderedManifests.render("overlays/hub")
         let member = try RenderedManifests.render(
             "overlays/member",
@@ -118,8 +112,8 @@ import Testing
     }
 
     /// The rendered Deployments' arguments are accepted by the binaries' own flag parsing.
-    @Test func deploymentArgumentsParse() throws {
-        if Self.skipWithoutKubectl("deploymentArgumentsParse") { return }
+    @Test(.enabled(if: RenderedManifests.kubectl != nil, "kubectl is not installed (needed for `kubectl kustomize config/...`)"))
+    func deploymentArgumentsParse() throws {
         let rendered = try RenderedManifests.render("overlays/hub").ofKind("Deployment")
             + RenderedManifests.render("overlays/member").ofKind("Deployment")
         for deployment in rendered {

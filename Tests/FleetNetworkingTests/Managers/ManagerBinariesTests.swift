@@ -116,11 +116,9 @@ import Testing
         return (process.terminationStatus, process.terminationReason)
     }
 
-    @Test func binariesBecomeReadyJoinCarryAServiceAndStopCleanlyOnSIGTERM() async throws {
-        guard let directory = Self.buildDirectory() else {
-            print("ManagerBinariesTests: skipped, the manager executables were not found next to the test bundle (run `swift build` first)")
-            return
-        }
+    @Test(.enabled(if: buildDirectory() != nil, "the manager executables are not next to the test bundle (run `swift build` first)"))
+    func binariesBecomeReadyJoinCarryAServiceAndStopCleanlyOnSIGTERM() async throws {
+        let directory = try #require(Self.buildDirectory())
         try await FleetTestbed.run { fleet in
             let work = FileManager.default.temporaryDirectory.appendingPathComponent("fleetnet-binaries-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
@@ -230,11 +228,9 @@ import Testing
 extension ManagerBinariesTests {
     /// A manager that fails (here: its probe address is taken) stops the whole process, exit 1,
     /// even though the other manager is healthy.
-    @Test func aFailingManagerStopsTheProcessWithStatusOne() async throws {
-        guard let directory = Self.buildDirectory() else {
-            print("ManagerBinariesTests: skipped, the manager executables were not found next to the test bundle (run `swift build` first)")
-            return
-        }
+    @Test(.enabled(if: buildDirectory() != nil, "the manager executables are not next to the test bundle (run `swift build` first)"))
+    func aFailingManagerStopsTheProcessWithStatusOne() async throws {
+        let directory = try #require(Self.buildDirectory())
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("fleetnet-fail-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
