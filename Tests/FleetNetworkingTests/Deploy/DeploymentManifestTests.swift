@@ -111,6 +111,29 @@ import Testing
         }
     }
 
+    /// Users of a member get the MCS API through the built-in roles: ServiceExports writable by
+    /// admin/edit, ServiceImports read-only for everyone (only member-net-controller-manager writes
+    /// them), and only member-net-controller-manager's own role may write ServiceImports.
+    @Test(.enabled(if: RenderedManifests.kubectl != nil, "kubectl is not installed (needed for `kubectl kustomize config/...`)"))
+    func onlyTheControllerWritesServiceImports() throws {
+        let member = try RenderedManifests.render(
+            "overlays/member",
+            inputs: ["overlays/member/hub-connection.env": "HUB_SERVER_URL=https://hub.example:443\nMEMBER_CLUSTER_NAME=east-2\nHUB_CERTIFICATE_AUTHORITY=\n"])
+        let roles: [ClusterRole] = try member.ofKind("ClusterRole").map { try $0.decode() }
+        let writes: Set<String> = ["create", "update", "patch", "delete", "deletecollection"]
+        func grants(_ role: ClusterRole, _ resource: String) -> Set<String> {
+            Set(Grant.of(role.rules ?? []).filter { $0.group == MCSGroup.name && $0.resource == resource }.map(\.verb))
+        }
+        let edit = try #require(roles.first { $0.metadata.labels?["rbac.authorization.k8s.io/aggregate-to-edit"] == "true" })
+        #expect(edit.metadata.labels?["rbac.authorization.k8s.io/aggregate-to-admin"] == "true")
+        #expect(grants(edit, MCSServiceExport.plural).isSuperset(of: writes))
+        #expect(grants(edit, MCSServiceImport.plural) == ["get", "list", "watch"])
+        let view = try #require(roles.first { $0.metadata.labels?["rbac.authorization.k8s.io/aggregate-to-view"] == "true" })
+        #expect(grants(view, MCSServiceImport.plural) == ["get", "list", "watch"])
+        let writers = roles.filter { !grants($0, MCSServiceImport.plural).isDisjoint(with: writes) }.compactMap(\.metadata.name)
+        #expect(writers == ["member-net-controller-manager-role"])
+    }
+
     /// The rendered Deployments' arguments are accepted by the binaries' own flag parsing.
     @Test(.enabled(if: RenderedManifests.kubectl != nil, "kubectl is not installed (needed for `kubectl kustomize config/...`)"))
     func deploymentArgumentsParse() throws {
