@@ -205,6 +205,7 @@ let package = Package(
             name: "CRDInstallerTests",
             dependencies: [
                 "CRDInstaller",
+                "FleetAPI",
                 "KubeModel",
                 "KubeClient",
                 "KubeServer",

@@ -1,4 +1,5 @@
 import CRDInstaller
+import FleetAPI
 import Foundation
 import KubeModel
 import Testing
@@ -75,5 +76,22 @@ struct CRDLoaderTests {
             #expect(Set(InstallMode.hub.select(crds).compactMap(\.metadata.name)) == CRDManifests.fleetNames)
             #expect(Set(InstallMode.member.select(crds).compactMap(\.metadata.name)) == CRDManifests.memberNames)
         }
+    }
+
+    @Test("the committed config/crd/bases: a hub gets every fleet kind and no MCS kind, a member its three fleet kinds and the MCS API")
+    func committedManifests() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let crds = try CRDLoader.load(directory: root.appendingPathComponent("config/crd/bases").path)
+        let hub = Set(InstallMode.hub.select(crds).compactMap(\.metadata.name))
+        let member = Set(InstallMode.member.select(crds).compactMap(\.metadata.name))
+        #expect(hub == Set(FleetCRDs.hub.map(\.name)))
+        #expect(member == Set(FleetCRDs.member.map(\.name)))
+        #expect(member.isSuperset(of: ["serviceexports.multicluster.x-k8s.io", "serviceimports.multicluster.x-k8s.io"]))
+        #expect(hub.allSatisfy { $0.hasSuffix(".networking.fleet.azure.com") })
+        let mcs = try #require(crds.first { $0.metadata.name == "serviceimports.multicluster.x-k8s.io" })
+        #expect(mcs.metadata.labels?["multicluster.x-k8s.io/release-version"] == "v0.5.0")
+        #expect(mcs.spec.versions.map(\.name) == ["v1alpha1", "v1beta1"])
+        #expect(mcs.spec.versions.filter(\.storage).map(\.name) == ["v1beta1"])
+        #expect(mcs.spec.names.shortNames == ["svcim"])
     }
 }

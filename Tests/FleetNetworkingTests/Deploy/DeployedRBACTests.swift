@@ -35,6 +35,9 @@ struct DeployedRBACTests {
         case derivedService
         /// member-2 has the imported EndpointSlices (one per exporting member) in fleet-system.
         case importedSlices
+        /// member-2 imports `web`, exported by member-1 through the MCS API: a ServiceImport with a
+        /// ClusterSetIP (the derived Service's) and member-1's endpoints in an MCS EndpointSlice.
+        case clusterSetImport
     }
 
     /// On both members: a Service `work/app` with an EndpointSlice, exported; on member-2 a
@@ -57,6 +60,19 @@ struct DeployedRBACTests {
             _ = try await member.admin.api(ServiceExport.self, namespace: namespace).create(
                 ServiceExport(metadata: ObjectMeta(name: "app", namespace: namespace)))
         }
+        let exporter = fleet.member("member-1").admin
+        _ = try await exporter.api(Service.self, namespace: namespace).create(
+            Service(
+                metadata: ObjectMeta(name: "web", namespace: namespace),
+                spec: ServiceSpec(ports: [ServicePort(name: "http", protocol: "TCP", port: 80, targetPort: .int(8080))])))
+        _ = try await exporter.api(EndpointSlice.self, namespace: namespace).create(
+            EndpointSlice(
+                metadata: ObjectMeta(name: "web-1", namespace: namespace, labels: [FleetLabels.serviceName: "web"]),
+                addressType: "IPv4",
+                endpoints: [Endpoint(addresses: ["10.1.0.9"], conditions: EndpointConditions(ready: true))],
+                ports: [EndpointPort(name: "http", protocol: "TCP", port: 8080)]))
+        _ = try await exporter.api(MCSServiceExport.self, namespace: namespace).create(
+            MCSServiceExport(metadata: ObjectMeta(name: "web", namespace: namespace)))
         _ = try await fleet.member("member-2").admin.api(MultiClusterService.self, namespace: namespace).create(
             MultiClusterService(
                 metadata: ObjectMeta(name: "app", namespace: namespace),
@@ -96,6 +112,11 @@ struct DeployedRBACTests {
             let slices = try await importer.api(EndpointSlice.self, namespace: FleetNamespaces.fleetSystem).list().items
             let addresses = Set(slices.flatMap { $0.endpoints ?? [] }.flatMap(\.addresses))
             return addresses.isSuperset(of: ["10.1.0.1", "10.2.0.1"])
+        case .clusterSetImport:
+            let serviceImport = try await importer.api(MCSServiceImport.self, namespace: namespace).get("web")
+            let slices = try await importer.api(EndpointSlice.self, namespace: namespace)
+                .list(labelSelector: "\(MCSLabels.serviceName)=web").items
+            return !(serviceImport.spec.ips ?? []).isEmpty && slices.flatMap(\.endpoints).flatMap(\.addresses) == ["10.1.0.9"]
         }
     }
 
@@ -150,6 +171,14 @@ struct DeployedRBACTests {
                 verb: "create"),
             denied: "member-net-controller-manager-sa create discovery.k8s.io/endpointslices fleet-system/",
             stillReached: [.hubServiceImport, .derivedService], blocked: .importedSlices),
+        // member-net cannot create multicluster.x-k8s.io ServiceImports: the fleet's own flow is
+        // untouched, the MCS API's import never appears.
+        Removal(
+            rule: .init(
+                side: .member, kind: "ClusterRole", name: "member-net-controller-manager-role", resource: "serviceimports",
+                verb: "create"),
+            denied: "member-net-controller-manager-sa create multicluster.x-k8s.io/serviceimports",
+            stillReached: [.hubServiceImport, .importedSlices], blocked: .clusterSetImport),
     ]
 
     @Test(arguments: removals)

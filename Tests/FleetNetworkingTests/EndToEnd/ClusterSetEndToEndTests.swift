@@ -217,6 +217,19 @@ import Testing
                 }
                 let slice = try #require(try await CS.importedSlices(member2, service: "db").first)
                 #expect(slice.metadata.labels?[FleetLabels.serviceName] == nil, "headless imports have no Service for kube-proxy")
+
+                // v1alpha1 is served with the same schema: an export written in it is exported, and
+                // its import reads back in v1alpha1 too.
+                try await CS.deploy(member1, index: 0, name: "legacy")
+                let alpha = member1.client.dynamic(apiVersion: "\(MCSGroup.name)/\(MCSGroup.v1alpha1)", plural: "serviceexports", namespaced: true, namespace: Self.ns)
+                _ = try await alpha.create(["apiVersion": .string("\(MCSGroup.name)/\(MCSGroup.v1alpha1)"), "kind": "ServiceExport", "metadata": ["name": "legacy"]])
+                let alphaImports = member2.client.dynamic(
+                    apiVersion: "\(MCSGroup.name)/\(MCSGroup.v1alpha1)", plural: "serviceimports", namespaced: true, namespace: Self.ns)
+                try await eventually("a v1alpha1 export is imported, and readable as v1alpha1") {
+                    let imported = try await alphaImports.get("legacy")
+                    return imported["apiVersion"]?.stringValue == "\(MCSGroup.name)/\(MCSGroup.v1alpha1)"
+                        && imported[path: ["spec", "type"]]?.stringValue == "ClusterSetIP"
+                }
             }
         }
     }
