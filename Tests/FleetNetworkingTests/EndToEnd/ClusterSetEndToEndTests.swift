@@ -291,6 +291,38 @@ import Testing
     }
 }
 
+extension ClusterSetEndToEndTests {
+    @Test func aLeavingMemberWithdrawsItsMCSExports() async throws {
+        try await FleetTestbed.run(members: ["member-1", "member-2"]) { fleet in
+            try await fleet.runningEverything { _ in
+                try await fleet.createNamespaceEverywhere(Self.ns)
+                for (index, member) in fleet.members.enumerated() {
+                    try await CS.deploy(member, index: index)
+                    _ = try await member.client.api(MCSServiceExport.self, namespace: Self.ns).create(CS.export())
+                }
+                let member1 = fleet.member("member-1")
+                try await eventually("member-1 imports both clusters' endpoints") {
+                    try await CS.importedAddresses(member1) == Set(CS.addresses(0) + CS.addresses(1))
+                }
+                let imcs = fleet.hub.client.api(InternalMemberCluster.self, namespace: FleetNamespaces.member("member-2"))
+                try await update(imcs, "member-2") { $0.spec.state = InternalMemberClusterSpec.leave }
+                try await eventually("member-2's export agent left, its MCS export withdrawn", timeout: .seconds(60)) {
+                    let imc = try await imcs.get("member-2")
+                    let left = imc.status?.agentStatus?.first { $0.type == AgentTypes.serviceExportImportAgent }?.conditions?
+                        .condition(ofType: AgentConditions.joined)?.reason == AgentConditions.Reason.agentLeft
+                    let exports = try await fleet.member("member-2").client.api(MCSServiceExport.self).list().items
+                    return left && exports.isEmpty
+                }
+                try await eventually("member-1 imports member-1's endpoints only") {
+                    let serviceImport = try await member1.client.api(MCSServiceImport.self, namespace: Self.ns).get("app")
+                    let addresses = try await CS.importedAddresses(member1)
+                    return serviceImport.status?.clusters?.map(\.cluster) == ["member-1"] && addresses == Set(CS.addresses(0))
+                }
+            }
+        }
+    }
+}
+
 /// What a watch saw deleted.
 final class DeletionLog: Sendable {
     private let log = Mutex<[String]>([])
