@@ -134,6 +134,7 @@ let package = Package(
         .testTarget(
             name: "FleetNetworkingTests",
             dependencies: [
+                "KubeTestSupport",
                 "FleetNetworking",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 "FleetAPI",
@@ -253,9 +254,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "KubeTestSupport",
+            dependencies: []
+        ),
         .testTarget(
             name: "MCSConformanceTests",
             dependencies: [
+                "KubeTestSupport",
                 "LocalFleet",
                 "FleetAPI",
                 "KubeClient",

@@ -4,6 +4,7 @@ import KubeClient
 import KubeModel
 import LocalFleet
 import Logging
+import KubeTestSupport
 import Testing
 
 // The fleet the conformance specs run on: one local fleet (hub and two members, as the upstream
@@ -57,26 +58,16 @@ extension Trait where Self == LocalFleetTrait {
 
 /// Polls `condition` every 100 ms until it holds; fails the test after 20 s (the suite's API waits).
 func eventually(
-    _ description: String, timeout: Duration = .seconds(20), _ condition: @Sendable () async throws -> Bool
+    _ description: String, timeout: Duration = .seconds(20), _ condition: @Sendable () async throws -> Bool,
+    sourceLocation: SourceLocation = #_sourceLocation
 ) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if (try? await condition()) == true { return }
-        try await Task.sleep(for: .milliseconds(100))
-    }
-    Issue.record("timed out after \(timeout) waiting until \(description)")
+    try await KubeTestSupport.eventually(description, timeout: timeout, poll: .milliseconds(100), condition, sourceLocation: sourceLocation)
 }
 
 /// Checks that `condition` keeps holding for 5 s (the suite's "consistently").
 func consistently(
-    _ description: String, for duration: Duration = .seconds(5), _ condition: @Sendable () async throws -> Bool
+    _ description: String, _ condition: @Sendable () async throws -> Bool, sourceLocation: SourceLocation = #_sourceLocation
 ) async throws {
-    let deadline = ContinuousClock.now + duration
-    while ContinuousClock.now < deadline {
-        if try await condition() == false {
-            Issue.record("stopped holding: \(description)")
-            return
-        }
-        try await Task.sleep(for: .milliseconds(100))
-    }
+    try await KubeTestSupport.consistently(
+        description, for: .seconds(5), poll: .milliseconds(100), condition, sourceLocation: sourceLocation)
 }

@@ -7,6 +7,7 @@ import KubeRuntime
 import KubeServer
 import Logging
 import ServiceLifecycle
+import KubeTestSupport
 import Testing
 
 // A fleet deployed with the RBAC of config/: a hub and members on embedded API servers with

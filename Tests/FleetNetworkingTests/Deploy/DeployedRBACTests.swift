@@ -3,6 +3,7 @@ import FleetNetworking
 import Foundation
 import KubeClient
 import KubeModel
+import KubeTestSupport
 import Testing
 
 // The RBAC of config/ is enough and no more: with exactly the rendered ClusterRoles/Roles, the

@@ -5,6 +5,7 @@ import KubeClient
 import KubeModel
 import KubeRuntime
 import Synchronization
+import KubeTestSupport
 import Testing
 
 // The Multi-Cluster Services API end to end, every controller of the fleet in one process over

@@ -4,6 +4,7 @@ import Foundation
 import KubeClient
 import KubeModel
 import KubeRuntime
+import KubeTestSupport
 import Testing
 
 // Imports across the whole fleet (reference-controllers §4.3, §5, §7.17): a backup importer in

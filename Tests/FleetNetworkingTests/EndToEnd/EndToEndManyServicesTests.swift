@@ -4,6 +4,7 @@ import Foundation
 import KubeClient
 import KubeModel
 import KubeRuntime
+import KubeTestSupport
 import Testing
 
 // Many services at once through the whole fleet: every one is exported by both members and

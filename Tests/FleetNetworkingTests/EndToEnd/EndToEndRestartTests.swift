@@ -4,6 +4,7 @@ import Foundation
 import KubeClient
 import KubeModel
 import KubeRuntime
+import KubeTestSupport
 import Testing
 
 // Every controller stops and starts again (a fleet-wide restart, e.g. an upgrade): what changed

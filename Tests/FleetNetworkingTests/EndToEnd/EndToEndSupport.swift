@@ -4,6 +4,7 @@ import Foundation
 import KubeClient
 import KubeModel
 import KubeRuntime
+import KubeTestSupport
 import Testing
 
 // The whole fleet in one process for the end-to-end tests: the hub controllers over one hub

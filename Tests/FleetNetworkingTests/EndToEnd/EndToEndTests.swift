@@ -4,6 +4,7 @@ import Foundation
 import KubeClient
 import KubeModel
 import KubeRuntime
+import KubeTestSupport
 import Testing
 
 // Every controller of the fleet in one process (hub, member-net and mcs of member-1 and member-2)

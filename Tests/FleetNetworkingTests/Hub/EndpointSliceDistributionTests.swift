@@ -3,6 +3,7 @@ import FleetNetworking
 import Foundation
 import KubeClient
 import KubeModel
+import KubeTestSupport
 import Testing
 
 // hub/endpointsliceexport (reference §7.11): exported slices are copied to the claimer only, only

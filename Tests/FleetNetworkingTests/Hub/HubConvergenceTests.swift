@@ -3,6 +3,7 @@ import FleetNetworking
 import Foundation
 import KubeClient
 import KubeModel
+import KubeTestSupport
 import Testing
 
 // A converged hub writes nothing: after every export, claim and slice is settled, the

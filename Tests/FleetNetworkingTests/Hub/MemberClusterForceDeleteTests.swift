@@ -3,6 +3,7 @@ import FleetNetworking
 import Foundation
 import KubeClient
 import KubeModel
+import KubeTestSupport
 import Testing
 
 // hub/membercluster (reference §7.12): a deleted member's EndpointSliceImports lose their

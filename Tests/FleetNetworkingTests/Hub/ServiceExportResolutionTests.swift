@@ -3,6 +3,7 @@ import FleetNetworking
 import Foundation
 import KubeClient
 import KubeModel
+import KubeTestSupport
 import Testing
 
 // hub/internalserviceexport + hub/serviceimport (reference §7.8, §7.9) with the improvements:

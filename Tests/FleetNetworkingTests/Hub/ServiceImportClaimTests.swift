@@ -3,6 +3,7 @@ import FleetNetworking
 import Foundation
 import KubeClient
 import KubeModel
+import KubeTestSupport
 import Testing
 
 // hub/internalserviceimport (reference §7.10): one importer claims the hub ServiceImport; the

@@ -4,6 +4,7 @@ import Foundation
 import KubeClient
 import KubeModel
 import KubeRuntime
+import KubeTestSupport
 import Testing
 
 // member/endpointslice and member/endpointsliceexport (reference tests §7.2, adapted to our

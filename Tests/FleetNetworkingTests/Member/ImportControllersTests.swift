@@ -4,6 +4,7 @@ import Foundation
 import KubeClient
 import KubeModel
 import KubeRuntime
+import KubeTestSupport
 import Testing
 
 // member/serviceimport, member/internalserviceimport and member/endpointsliceimport (reference

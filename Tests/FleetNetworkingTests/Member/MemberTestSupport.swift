@@ -4,6 +4,7 @@ import Foundation
 import KubeClient
 import KubeModel
 import KubeRuntime
+import KubeTestSupport
 import Testing
 
 // Shared pieces of the member-net controller tests: running a member's networking controllers

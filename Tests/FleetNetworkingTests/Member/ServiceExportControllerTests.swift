@@ -4,6 +4,7 @@ import Foundation
 import KubeClient
 import KubeModel
 import KubeRuntime
+import KubeTestSupport
 import Testing
 
 // member/serviceexport and member/internalserviceexport (reference tests §7.1, adapted): exports

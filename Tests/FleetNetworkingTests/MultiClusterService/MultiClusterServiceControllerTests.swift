@@ -3,6 +3,7 @@ import Foundation
 import KubeClient
 import KubeModel
 import KubeRuntime
+import KubeTestSupport
 import Testing
 
 @testable import FleetNetworking

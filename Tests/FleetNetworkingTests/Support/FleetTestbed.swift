@@ -8,6 +8,7 @@ import KubeServer
 import Logging
 import Prometheus
 import ServiceLifecycle
+import KubeTestSupport
 import Testing
 
 // A whole fleet for controller tests: a hub and members, each an embedded API server over plain
@@ -162,31 +163,5 @@ struct FleetTestbed: Sendable {
             while let _ = try? await tasks.next() {}
             return value
         }
-    }
-}
-
-/// Polls `condition` until it holds, recording an issue after `timeout`.
-func eventually(
-    _ description: String, timeout: Duration = .seconds(30), _ condition: @Sendable () async throws -> Bool
-) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if (try? await condition()) == true { return }
-        try await Task.sleep(for: .milliseconds(20))
-    }
-    Issue.record("timed out waiting until \(description)")
-}
-
-/// Checks that `condition` keeps holding for `duration` (for "nothing happens" assertions).
-func consistently(
-    _ description: String, for duration: Duration = .seconds(1), _ condition: @Sendable () async throws -> Bool
-) async throws {
-    let deadline = ContinuousClock.now + duration
-    while ContinuousClock.now < deadline {
-        if try await condition() == false {
-            Issue.record("stopped holding: \(description)")
-            return
-        }
-        try await Task.sleep(for: .milliseconds(50))
     }
 }

@@ -1,8 +1,8 @@
-// SHA-256 (FIPS 180-4), for names other implementations derive from a digest (mcs-api's derived
-// Service name). Small inputs only; written here rather than linking a second BoringSSL into
-// every manager binary for one hash.
+// SHA-256 (FIPS 180-4), written here because KubeModel depends on Foundation only: the API
+// server's discovery digests and the names other implementations derive from a digest (mcs-api's
+// derived Service name) use it. Small inputs only.
 
-enum SHA256 {
+public enum SHA256 {
     private static let roundConstants: [UInt32] = [
         0x428a_2f98, 0x7137_4491, 0xb5c0_fbcf, 0xe9b5_dba5, 0x3956_c25b, 0x59f1_11f1, 0x923f_82a4, 0xab1c_5ed5,
         0xd807_aa98, 0x1283_5b01, 0x2431_85be, 0x550c_7dc3, 0x72be_5d74, 0x80de_b1fe, 0x9bdc_06a7, 0xc19b_f174,
@@ -15,7 +15,7 @@ enum SHA256 {
     ]
 
     /// The 32-byte digest of `message`.
-    static func digest(_ message: [UInt8]) -> [UInt8] {
+    public static func digest(_ message: [UInt8]) -> [UInt8] {
         var state: [UInt32] = [
             0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19,
         ]
@@ -62,27 +62,5 @@ enum SHA256 {
 
     private static func rotate(_ value: UInt32, _ count: UInt32) -> UInt32 {
         (value >> count) | (value << (32 - count))
-    }
-}
-
-/// RFC 4648 base32 with the "extended hex" alphabet, lower-case, no padding (Go's
-/// `base32.HexEncoding.WithPadding(base32.NoPadding)` followed by `strings.ToLower`).
-enum Base32Hex {
-    private static let alphabet = Array("0123456789abcdefghijklmnopqrstuv")
-
-    static func encode(_ bytes: [UInt8]) -> String {
-        var result = ""
-        var buffer: UInt32 = 0
-        var bits = 0
-        for byte in bytes {
-            buffer = (buffer << 8) | UInt32(byte)
-            bits += 8
-            while bits >= 5 {
-                result.append(alphabet[Int((buffer >> UInt32(bits - 5)) & 0x1f)])
-                bits -= 5
-            }
-        }
-        if bits > 0 { result.append(alphabet[Int((buffer << UInt32(5 - bits)) & 0x1f)]) }
-        return result
     }
 }
