@@ -40,14 +40,9 @@ public struct MCSServiceExportSpec: Codable, Sendable, Hashable {
     }
 }
 
-public struct MCSServiceExportStatus: Codable, Sendable, Hashable {
-    /// `Valid`, `Ready` and `Conflict`.
-    public var conditions: [Condition]?
-
-    public init(conditions: [Condition]? = nil) {
-        self.conditions = conditions
-    }
-}
+/// The status of an MCS ServiceExport: its conditions (`Valid`, `Ready` and `Conflict`), the
+/// same shape as the fleet ServiceExport's.
+public typealias MCSServiceExportStatus = ServiceExportStatus
 
 extension MCSServiceExport {
     static let schema = OpenAPISchema.root(

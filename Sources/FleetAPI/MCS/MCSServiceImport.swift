@@ -118,27 +118,6 @@ extension OpenAPISchema {
             "port": OpenAPISchema.int32("The port that will be exposed by this service.").minimum(1).maximum(65535),
         ],
         required: ["port"])
-
-    static let sessionAffinityConfig = OpenAPISchema.object(
-        "sessionAffinityConfig contains session affinity configuration.",
-        properties: [
-            "clientIP": .object(
-                "clientIP contains the configurations of Client IP based session affinity.",
-                properties: [
-                    "timeoutSeconds": .int32(
-                        "timeoutSeconds specifies the seconds of ClientIP type session sticky time. The value must be >0 && <=86400(for 1 day) if ServiceAffinity == \"ClientIP\". Default value is 10800(for 3 hours).")
-                ])
-        ])
-
-    static let clusterStatusList = OpenAPISchema.array(
-        "clusters is the list of exporting clusters from which this service was derived.",
-        of: .object(
-            "ClusterStatus contains service configuration mapped to a specific source cluster.",
-            properties: [
-                "cluster": .string("cluster is the name of the exporting cluster. Must be a valid RFC-1123 DNS label.")
-            ],
-            required: ["cluster"])
-    ).listMap(keys: ["cluster"])
 }
 
 extension MCSServiceImport {

@@ -98,29 +98,35 @@ extension OpenAPISchema {
                 .enumValues(["ClusterSetIP", "Headless"]),
             "sessionAffinity": .string(
                 "Supports \"ClientIP\" and \"None\". Used to maintain session affinity."),
-            "sessionAffinityConfig": .object(
-                "sessionAffinityConfig contains session affinity configuration.",
-                properties: [
-                    "clientIP": .object(
-                        "clientIP contains the configurations of Client IP based session affinity.",
-                        properties: [
-                            "timeoutSeconds": .int32(
-                                "timeoutSeconds specifies the seconds of ClientIP type session sticky time.")
-                        ])
-                ]),
+            "sessionAffinityConfig": .sessionAffinityConfig,
             "ports": OpenAPISchema.array("ports are the resolved ports of the service.", of: servicePort)
                 .atomicList(),
-            "clusters": OpenAPISchema.array(
-                "clusters is the list of exporting clusters from which this service was derived.",
-                of: .object(
-                    "ClusterStatus contains service configuration mapped to a specific source cluster.",
-                    properties: [
-                        "cluster": .string(
-                            "cluster is the name of the exporting cluster. Must be a valid RFC-1123 DNS label.")
-                    ],
-                    required: ["cluster"])
-            ).listMap(keys: ["cluster"]),
+            "clusters": .clusterStatusList,
         ])
+
+    /// core/v1 `SessionAffinityConfig`.
+    static let sessionAffinityConfig = OpenAPISchema.object(
+        "sessionAffinityConfig contains session affinity configuration.",
+        properties: [
+            "clientIP": .object(
+                "clientIP contains the configurations of Client IP based session affinity.",
+                properties: [
+                    "timeoutSeconds": .int32(
+                        "timeoutSeconds specifies the seconds of ClientIP type session sticky time.")
+                ])
+        ])
+
+    /// The exporting clusters of a ServiceImport: a list-map keyed by `cluster`.
+    static let clusterStatusList = OpenAPISchema.array(
+        "clusters is the list of exporting clusters from which this service was derived.",
+        of: .object(
+            "ClusterStatus contains service configuration mapped to a specific source cluster.",
+            properties: [
+                "cluster": .string(
+                    "cluster is the name of the exporting cluster. Must be a valid RFC-1123 DNS label.")
+            ],
+            required: ["cluster"])
+    ).listMap(keys: ["cluster"])
 
     /// core/v1 `LoadBalancerStatus`.
     static let loadBalancerStatus = OpenAPISchema.object(
