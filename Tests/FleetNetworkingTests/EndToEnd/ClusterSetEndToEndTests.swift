@@ -97,6 +97,13 @@ import Testing
                     }
                 }
                 #expect(try await imports.get("app").spec.ips == serviceImport.spec.ips, "the ClusterSetIP is kept")
+
+                // `fleetnet status` shows the MCS service, who exports and who imports it.
+                let status = try await FleetStatus.gather(
+                    hub: fleet.hub.client, members: Dictionary(uniqueKeysWithValues: fleet.members.map { ($0.name, $0.client) }))
+                let row = try #require(status.rows.first { $0.service == "\(Self.ns)/app" })
+                #expect(row.api == "mcs" && row.exportedBy == ["member-2", "member-3"] && row.importedBy == Self.members)
+                #expect(status.table().contains("mcs"))
                 try await consistently("no import and no remaining slice was deleted on the way", for: .seconds(1)) {
                     deletions.entries.isEmpty
                 }
