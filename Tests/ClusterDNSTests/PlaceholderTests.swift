@@ -1,0 +1,5 @@
+import ClusterDNS
+import Testing
+
+// Replaced by the wire, server and client tests.
+struct PlaceholderTests {}
