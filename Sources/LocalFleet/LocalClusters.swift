@@ -33,8 +33,13 @@ public struct LocalClusters: Sendable {
             let serverCertificate = try authority.issueServerCertificate(
                 commonName: name, dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"])
             let admin = try authority.issueClientCertificate(user: "fleetnet-admin", groups: ["system:masters"])
-            // Service IPs per cluster as DESIGN.md assigns them: member-i gets 10.(100+i).0.0/16, the hub 10.100.0.0/16.
-            let options = ServerOptions(serviceClusterIPRange: "10.\(100 + index).0.0/16")
+            // Service IPs per cluster as DESIGN.md assigns them: member-i gets 127.(100+i).0.0/16, on
+            // loopback so that its kube-proxy serves them (shared by the fleets of this process); the
+            // hub, which serves no traffic, 10.100.0.0/16.
+            let options =
+                index == 0
+                ? ServerOptions(serviceClusterIPRange: "10.100.0.0/16")
+                : ServerOptions(serviceClusterIPRange: Self.serviceCIDR(member: index), sharesServiceIPsInProcess: true)
             let server = try APIServer(
                 configuration: APIServerConfiguration(
                     name: name, transport: .tls(authority: authority, serverCertificate: serverCertificate),
@@ -43,6 +48,13 @@ public struct LocalClusters: Sendable {
             servers.append(Entry(context: name, server: server, authority: authority, admin: admin))
         }
     }
+
+    /// The Service cluster IP range of member `index` (1-based).
+    public static func serviceCIDR(member index: Int) -> String { "127.\(100 + index).0.0/16" }
+    /// The pod IP range of member `index` (1-based).
+    public static func podCIDR(member index: Int) -> String { "127.\(10 + index).0.0/16" }
+    /// The LoadBalancer IP range of member `index` (1-based).
+    public static func loadBalancerCIDR(member index: Int) -> String { "127.\(200 + index).0.0/16" }
 
     /// Writes the kubeconfig (contexts `hub`, `member-1`, …); call once the servers listen.
     public func writeKubeconfig(to url: URL) async throws {

@@ -3,6 +3,11 @@ import Synchronization
 // Allocates Service cluster IPs from an IPv4 CIDR, like kube-apiserver's bitmap allocator:
 // the network and broadcast addresses are never handed out, and an explicitly requested IP is
 // reserved if free.
+//
+// Servers whose cluster IPs are real addresses on this machine (the local fleet serves them on
+// loopback) share one allocator per range in the process (`shared(cidr:)`), so two fleets running
+// side by side never hand out the same address; its first address to try is random, so that
+// fleets in different processes rarely meet.
 
 public final class IPAllocator: Sendable {
     public struct RangeError: Error, CustomStringConvertible {
@@ -16,6 +21,19 @@ public final class IPAllocator: Sendable {
         var next: UInt32 = 1
     }
     private let state = Mutex(State())
+
+    private static let registry = Mutex<[String: IPAllocator]>([:])
+
+    /// The process-wide allocator of `cidr`, starting at a random address.
+    public static func shared(cidr: String) throws(RangeError) -> IPAllocator {
+        let candidate = try IPAllocator(cidr: cidr)
+        return registry.withLock { allocators in
+            if let existing = allocators[cidr] { return existing }
+            candidate.state.withLock { $0.next = UInt32.random(in: 1..<max(2, candidate.size - 1)) }
+            allocators[cidr] = candidate
+            return candidate
+        }
+    }
 
     public init(cidr: String) throws(RangeError) {
         let parts = cidr.split(separator: "/")

@@ -18,12 +18,16 @@ public struct ServerOptions: Sendable {
     public var historyLimit: Int
     /// Interval between watch bookmarks for watchers that allow them.
     public var bookmarkInterval: Duration
+    /// Whether cluster IPs come from the process-wide allocator of `serviceClusterIPRange`
+    /// (`IPAllocator.shared`): for servers whose cluster IPs are served on this machine.
+    public var sharesServiceIPsInProcess: Bool
 
     public init(
         serviceClusterIPRange: String = "10.96.0.0/16", nodePortRange: ClosedRange<Int> = 30000...32767,
         maxRequestBodyBytes: Int = 3 * 1024 * 1024, historyLimit: Int = 100_000,
-        bookmarkInterval: Duration = .seconds(10)
+        bookmarkInterval: Duration = .seconds(10), sharesServiceIPsInProcess: Bool = false
     ) {
+        self.sharesServiceIPsInProcess = sharesServiceIPsInProcess
         self.serviceClusterIPRange = serviceClusterIPRange
         self.nodePortRange = nodePortRange
         self.maxRequestBodyBytes = maxRequestBodyBytes
@@ -44,7 +48,9 @@ public final class APIServerCore: Sendable {
         self.options = options
         self.store = ObjectStore(historyLimit: options.historyLimit)
         self.registry = ResourceRegistry()
-        self.clusterIPs = try IPAllocator(cidr: options.serviceClusterIPRange)
+        self.clusterIPs =
+            options.sharesServiceIPsInProcess
+            ? try IPAllocator.shared(cidr: options.serviceClusterIPRange) : try IPAllocator(cidr: options.serviceClusterIPRange)
         self.nodePorts = PortAllocator(range: options.nodePortRange)
         try bootstrap()
     }

@@ -16,6 +16,7 @@ enum BuiltinDefaults {
                 }
             }
         case ("apps", "Deployment"): defaultDeployment(&object)
+        case ("apps", "StatefulSet"): defaultStatefulSet(&object)
         case ("", "Pod"):
             if var spec = object["spec"] {
                 defaultPodSpec(&spec)
@@ -90,6 +91,19 @@ enum BuiltinDefaults {
             spec[path: ["template", "spec"]] = podSpec
         }
         deployment["spec"] = spec
+    }
+
+    private static func defaultStatefulSet(_ statefulSet: inout JSONValue) {
+        var spec = statefulSet["spec"] ?? .emptyObject
+        if spec["replicas"] == nil { spec["replicas"] = 1 }
+        if spec["revisionHistoryLimit"] == nil { spec["revisionHistoryLimit"] = 10 }
+        if spec["podManagementPolicy"] == nil { spec["podManagementPolicy"] = "OrderedReady" }
+        if spec["updateStrategy"] == nil { spec["updateStrategy"] = ["type": "RollingUpdate", "rollingUpdate": ["partition": 0]] }
+        if var podSpec = spec[path: ["template", "spec"]] {
+            defaultPodSpec(&podSpec)
+            spec[path: ["template", "spec"]] = podSpec
+        }
+        statefulSet["spec"] = spec
     }
 
     private static func defaultPodSpec(_ spec: inout JSONValue) {

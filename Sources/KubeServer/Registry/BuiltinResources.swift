@@ -27,6 +27,9 @@ public enum BuiltinResources {
             group: "apps", version: "v1", kind: "Deployment", plural: "deployments", shortNames: ["deploy"],
             categories: ["all"], isNamespaced: true, hasStatusSubresource: true),
         ResourceDefinition(
+            group: "apps", version: "v1", kind: "StatefulSet", plural: "statefulsets", shortNames: ["sts"],
+            categories: ["all"], isNamespaced: true, hasStatusSubresource: true),
+        ResourceDefinition(
             group: "discovery.k8s.io", version: "v1", kind: "EndpointSlice", plural: "endpointslices",
             isNamespaced: true),
         ResourceDefinition(

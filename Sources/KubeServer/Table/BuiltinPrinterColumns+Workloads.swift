@@ -2,7 +2,7 @@ import Foundation
 import KubeModel
 
 // The printers with real logic: Pod (READY/STATUS/RESTARTS derived from container statuses,
-// following kubectl's long-standing rules), Deployment and Event (core/v1 and events.k8s.io/v1).
+// following kubectl's long-standing rules), Deployment, StatefulSet and Event (core/v1 and events.k8s.io/v1).
 
 extension BuiltinPrinterColumns {
     static let pod = [
@@ -65,6 +65,22 @@ extension BuiltinPrinterColumns {
         },
         PrinterColumn(name: "Selector", description: "Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment.", priority: 1) { object in
             .string(formatLabelSelector(object[path: ["spec", "selector"]]))
+        },
+    ]
+
+    static let statefulSet = [
+        nameColumn,
+        PrinterColumn(name: "Ready", description: "Number of the pod with ready state") { object in
+            let ready = object[path: ["status", "readyReplicas"]]?.intValue ?? 0
+            let desired = object[path: ["spec", "replicas"]]?.intValue ?? 1
+            return .string("\(ready)/\(desired)")
+        },
+        ageColumn,
+        PrinterColumn(name: "Containers", description: "Names of each container in the template.", priority: 1) { object in
+            .string(templateContainers(object).compactMap { $0["name"]?.stringValue }.joined(separator: ","))
+        },
+        PrinterColumn(name: "Images", description: "Images referenced by each container in the template.", priority: 1) { object in
+            .string(templateContainers(object).compactMap { $0["image"]?.stringValue }.joined(separator: ","))
         },
     ]
 

@@ -17,6 +17,7 @@ public enum BuiltinPrinterColumns {
         case ("", "Pod"): return pod
         case ("discovery.k8s.io", "EndpointSlice"): return endpointSlice
         case ("apps", "Deployment"): return deployment
+        case ("apps", "StatefulSet"): return statefulSet
         case ("", "ConfigMap"): return configMap
         case ("", "Secret"): return secret
         case ("", "ServiceAccount"): return serviceAccount

@@ -3,17 +3,21 @@ import KubeClient
 import KubeRuntime
 import Logging
 
-// What a real member cluster adds to its API server, for the local fleet: the Deployment
-// controller, a light kubelet running the built-in app, the EndpointSlice controller and a
-// LoadBalancer provider with real TCP proxies. They talk to the member's API server through the
+// What a real member cluster adds to its API server, for the local fleet: the Deployment and
+// StatefulSet controllers, a light kubelet running the built-in apps, the EndpointSlice
+// controller, a light kube-proxy serving Service cluster IPs (TCP and UDP), and a LoadBalancer
+// provider with real TCP proxies. They talk to the member's API server through the
 // client like any controller, so fleet networking sees an ordinary cluster.
 
-/// The cluster add-ons of member `index` (1-based): pods in 127.<10+index>.0.0/16, LoadBalancer
-/// IPs in 127.<200+index>.0.0/16.
+/// The cluster add-ons of member `index` (1-based): pods in 127.<10+index>.0.0/16, Service cluster
+/// IPs (served by the light kube-proxy) in 127.<100+index>.0.0/16, LoadBalancer IPs in
+/// 127.<200+index>.0.0/16.
 public final class ClusterAddons: Sendable {
     public let clusterName: String
     public let podAddresses: AddressPool
     public let loadBalancerAddresses: AddressPool
+    /// The first two octets and a dot of the member's Service range, e.g. `127.101.`.
+    public let serviceRangePrefix: String
     private let client: KubeClient
     private let logger: Logger
     /// This cluster's owner names in the process-wide address pools.
@@ -24,6 +28,8 @@ public final class ClusterAddons: Sendable {
         self.clusterName = clusterName
         self.podAddresses = AddressPool.shared(prefix: "127.\(10 + index)")
         self.loadBalancerAddresses = AddressPool.shared(prefix: "127.\(200 + index)")
+        self.serviceRangePrefix = "127.\(100 + index)."
+
         self.client = client
         self.logger = logger
     }
@@ -33,9 +39,11 @@ public final class ClusterAddons: Sendable {
         let informers = SharedInformers(client: client, logger: logger)
         let runtime = PodRuntime()
         let balancers = LoadBalancers()
+        let proxies = ServiceProxies()
         let controllers: [@Sendable () async -> Void] = [
             { await informers.run() },
             { await DeploymentController.make(logger: self.logger, client: self.client, informers: informers).run() },
+            { await StatefulSetController.make(logger: self.logger, client: self.client, informers: informers).run() },
             {
                 await LightKubelet.make(
                     logger: self.logger,
@@ -51,6 +59,11 @@ public final class ClusterAddons: Sendable {
                     balancers: balancers
                 ).run()
             },
+            {
+                await ServiceProxyController.make(
+                    logger: self.logger, informers: informers, serviceRangePrefix: self.serviceRangePrefix, proxies: proxies
+                ).run()
+            },
         ]
         await withTaskGroup(of: Void.self) { tasks in
             for controller in controllers { tasks.addTask { await controller() } }
@@ -58,5 +71,6 @@ public final class ClusterAddons: Sendable {
         }
         await runtime.stopAll()
         await balancers.stopAll()
+        await proxies.stopAll()
     }
 }

@@ -8,7 +8,7 @@ import NIOPosix
 // tutorial's Flask app returns: `{"message", "pod_name", "pod_namespace", "cluster_id"}`.
 
 /// A running echo server; `stop()` closes it.
-final class EchoServer: Sendable {
+final class EchoServer: RunningListener {
     let host: String
     let port: Int
     private let channel: any Channel

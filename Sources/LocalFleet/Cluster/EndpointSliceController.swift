@@ -7,7 +7,8 @@ import Logging
 
 // kube-controller-manager's EndpointSlice controller for the local fleet: every Service with a
 // selector gets one EndpointSlice (per IPv4, the only family on loopback) listing the selected
-// Pods that have an IP, with ready/serving/terminating conditions and the Service's ports
+// Pods that have an IP, with ready/serving/terminating conditions, the hostname of Pods whose
+// `subdomain` is the Service (StatefulSets), and the Service's ports
 // resolved against the Pods' container ports. Labels as the real controller's; the slice is
 // controlled by the Service. Written only when it changes.
 
@@ -28,9 +29,12 @@ struct EndpointSliceReconciler: Reconciler {
             .sorted { ($0.metadata.name ?? "") < ($1.metadata.name ?? "") }
         let endpoints = selected.map { pod -> Endpoint in
             let ready = pod.isReady && !pod.metadata.isDeleting
+            // A Pod whose subdomain is this Service is reachable by its hostname (StatefulSets).
+            let hostname = pod.spec?.subdomain == key.name ? pod.spec?.hostname : nil
             return Endpoint(
                 addresses: [pod.status?.podIP ?? ""],
                 conditions: EndpointConditions(ready: ready, serving: pod.isReady, terminating: pod.metadata.isDeleting),
+                hostname: hostname,
                 targetRef: ObjectReference(kind: "Pod", namespace: key.namespace, name: pod.metadata.name, uid: pod.metadata.uid))
         }
         let ports = (spec.ports ?? []).map { port in

@@ -6,32 +6,61 @@ import Logging
 
 // The local fleet's kubelet: every Pod of a member gets an IP from the member's pod range
 // (127.<10+i>.0.0/16) and, when its containers run the built-in app (`fleetnet/echo`, or the
-// reference tutorial's `app` image), an echo server on `podIP:containerPort`. Pods whose images it
-// cannot run stay Running but not Ready (reason `ImageNotSupported`), so no traffic is sent to a
-// port nobody serves. Status is written only when it changes.
+// reference tutorial's `app` image), an echo server on `podIP:containerPort`; socat containers
+// (the conformance suite's backends) answer TCP and UDP with a line of text (SocatApp). Pods whose
+// images it cannot run stay Running but not Ready (reason `ImageNotSupported`), so no traffic is
+// sent to a port nobody serves. Status is written only when it changes.
 
-/// The echo servers running for each Pod.
+/// What a Pod's app listens on: a port, its protocol, and what it answers.
+struct AppListener: Sendable, Hashable {
+    enum Response: Sendable, Hashable {
+        /// The echo app's HTTP JSON body.
+        case http([UInt8])
+        /// One reply per TCP connection or UDP datagram (socat).
+        case text([UInt8])
+    }
+
+    var port: Int
+    /// `TCP` or `UDP`.
+    var `protocol`: String
+    var response: Response
+}
+
+/// A server listening on `host:port` (a Pod's app, a proxy).
+protocol RunningListener: Sendable {
+    var host: String { get }
+    var port: Int { get }
+    func stop() async
+}
+
+/// The app servers running for each Pod.
 actor PodRuntime {
-    private var servers: [ObjectKey: [EchoServer]] = [:]
+    private var servers: [ObjectKey: (host: String, listeners: [AppListener], running: [any RunningListener])] = [:]
 
-    /// Ensures exactly `ports` are served on `host` for `pod`.
-    func ensure(_ pod: ObjectKey, host: String, ports: [Int], body: [UInt8]) async throws {
-        let running = servers[pod] ?? []
-        if running.map(\.port).sorted() == ports.sorted(), running.allSatisfy({ $0.host == host }) { return }
-        for server in running { await server.stop() }
-        servers[pod] = nil
-        var started: [EchoServer] = []
+    /// Ensures exactly `listeners` are served on `host` for `pod`.
+    func ensure(_ pod: ObjectKey, host: String, listeners: [AppListener]) async throws {
+        if let current = servers[pod], current.host == host, current.listeners == listeners { return }
+        await stop(pod)
+        var started: [any RunningListener] = []
         do {
-            for port in ports { started.append(try await EchoServer.start(host: host, port: port, body: body)) }
+            for listener in listeners { started.append(try await Self.start(listener, host: host)) }
         } catch {
             for server in started { await server.stop() }
             throw error
         }
-        servers[pod] = started
+        servers[pod] = (host, listeners, started)
+    }
+
+    private static func start(_ listener: AppListener, host: String) async throws -> any RunningListener {
+        switch (listener.response, listener.protocol) {
+        case (.http(let body), _): return try await EchoServer.start(host: host, port: listener.port, body: body)
+        case (.text(let reply), "UDP"): return try await UDPReplyServer.start(host: host, port: listener.port, reply: reply)
+        case (.text(let reply), _): return try await TextReplyServer.start(host: host, port: listener.port, reply: reply)
+        }
     }
 
     func stop(_ pod: ObjectKey) async {
-        for server in servers.removeValue(forKey: pod) ?? [] { await server.stop() }
+        for server in servers.removeValue(forKey: pod)?.running ?? [] { await server.stop() }
     }
 
     func stopAll() async {
@@ -48,16 +77,27 @@ struct KubeletReconciler: Reconciler {
     let addresses: AddressPool
     let runtime: PodRuntime
 
-    /// Images the kubelet runs as the echo app.
-    static func runsImage(_ image: String?) -> Bool {
-        guard let image else { return false }
+    /// The image's repository, without registry tag or digest (`alpine/socat:1.7.4.4` → `alpine/socat`).
+    static func repository(of image: String?) -> String? {
+        guard let image else { return nil }
         var repository = image
         if let at = repository.firstIndex(of: "@") { repository = String(repository[..<at]) }
         if let colon = repository.lastIndex(of: ":"), !repository[colon...].contains("/") {
             repository = String(repository[..<colon])
         }
+        return repository
+    }
+
+    /// Images the kubelet runs as the echo app.
+    static func runsImage(_ image: String?) -> Bool {
+        guard let repository = repository(of: image) else { return false }
         if repository == "fleetnet/echo" || repository.hasSuffix("/fleetnet/echo") { return true }
         return repository == "app" || repository.hasSuffix("/app")
+    }
+
+    /// Whether the kubelet can run `container`: the echo app or socat.
+    static func canRun(_ container: Container) -> Bool {
+        runsImage(container.image) || repository(of: container.image).map(SocatApp.runsImage) == true
     }
 
     func reconcile(_ key: ObjectKey) async throws -> ReconcileResult {
@@ -67,12 +107,7 @@ struct KubeletReconciler: Reconciler {
             addresses.release(owner: owner)
             return .done
         }
-        let runnable = spec.containers.allSatisfy { Self.runsImage($0.image) }
-        let ports = spec.containers.flatMap { container in
-            (container.ports ?? []).filter { ($0.protocol ?? "TCP") == "TCP" }.map { Int($0.containerPort) }
-        }
-        let body = runnable
-            ? EchoServer.body(podName: key.name, podNamespace: key.namespace, clusterID: try await clusterID(for: pod)) : []
+        let runnable = spec.containers.allSatisfy(Self.canRun)
         var ip = ""
         for _ in 0..<64 {
             if let existing = pod.status?.podIP, ip.isEmpty, addresses.claim(existing, for: owner) {
@@ -82,7 +117,7 @@ struct KubeletReconciler: Reconciler {
             }
             guard runnable else { break }
             do {
-                try await runtime.ensure(key, host: ip, ports: ports, body: body)
+                try await runtime.ensure(key, host: ip, listeners: try await listeners(of: pod, ip: ip))
                 break
             } catch where AddressInUse.matches(error) {
                 // Another fleet (another process) serves on this address: take the next one.
@@ -106,7 +141,7 @@ struct KubeletReconciler: Reconciler {
             condition.lastTransitionTime = previous?.status == value ? previous?.lastTransitionTime : now
             if value == "False" {
                 condition.reason = "ImageNotSupported"
-                condition.message = "the local fleet's kubelet runs only the fleetnet/echo (or tutorial app) image"
+                condition.message = "the local fleet's kubelet runs only the fleetnet/echo (or tutorial app) and socat images"
             }
             conditions.append(condition)
         }
@@ -125,21 +160,49 @@ struct KubeletReconciler: Reconciler {
         return .done
     }
 
-    /// `MEMBER_CLUSTER_ID` from the first container's environment (a value, or a ConfigMap key as
-    /// the tutorial's manifests use), else the cluster's name.
-    private func clusterID(for pod: Pod) async throws -> String {
+    /// What `pod`'s containers listen on at `ip`: the echo app on its TCP container ports, socat as
+    /// its arguments or ports say.
+    private func listeners(of pod: Pod, ip: String) async throws -> [AppListener] {
+        var listeners: [AppListener] = []
         for container in pod.spec?.containers ?? [] {
-            guard let variable = container.env?.first(where: { $0.name == "MEMBER_CLUSTER_ID" }) else { continue }
-            if let value = variable.value { return value }
-            if let reference = variable.valueFrom?.objectValue?["configMapKeyRef"]?.objectValue,
-                let name = reference["name"]?.stringValue, let key = reference["key"]?.stringValue,
-                let map = try? await client.api(ConfigMap.self, namespace: pod.metadata.namespace).get(name),
-                let value = map.data?[key]
-            {
-                return value
+            let environment = await environment(of: container, in: pod, ip: ip)
+            if Self.runsImage(container.image) {
+                let body = EchoServer.body(
+                    podName: pod.metadata.name ?? "", podNamespace: pod.metadata.namespace ?? "",
+                    clusterID: environment["MEMBER_CLUSTER_ID"] ?? clusterName)
+                listeners += (container.ports ?? []).filter { ($0.protocol ?? "TCP") == "TCP" }.map {
+                    AppListener(port: Int($0.containerPort), protocol: "TCP", response: .http(body))
+                }
+            } else {
+                listeners += SocatApp.listeners(of: container, podIP: ip, environment: environment)
             }
         }
-        return clusterName
+        return listeners
+    }
+
+    /// A container's environment: values, the Pod fields the downward API offers, and ConfigMap
+    /// keys (as the tutorial's `MEMBER_CLUSTER_ID` uses).
+    private func environment(of container: Container, in pod: Pod, ip: String) async -> [String: String] {
+        var environment: [String: String] = [:]
+        for variable in container.env ?? [] {
+            if let value = variable.value {
+                environment[variable.name] = value
+            } else if let path = variable.valueFrom?.objectValue?["fieldRef"]?.objectValue?["fieldPath"]?.stringValue {
+                switch path {
+                case "status.podIP": environment[variable.name] = ip
+                case "metadata.name": environment[variable.name] = pod.metadata.name
+                case "metadata.namespace": environment[variable.name] = pod.metadata.namespace
+                case "spec.nodeName": environment[variable.name] = clusterName
+                default: break
+                }
+            } else if let reference = variable.valueFrom?.objectValue?["configMapKeyRef"]?.objectValue,
+                let name = reference["name"]?.stringValue, let key = reference["key"]?.stringValue,
+                let map = try? await client.api(ConfigMap.self, namespace: pod.metadata.namespace).get(name)
+            {
+                environment[variable.name] = map.data?[key]
+            }
+        }
+        return environment
     }
 }
 
