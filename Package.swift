@@ -279,6 +279,9 @@ let package = Package(
             name: "MCSConformanceTests",
             dependencies: [
                 "KubeTestSupport",
+                "ClusterDNS",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 "LocalFleet",
                 "FleetAPI",
                 "KubeClient",

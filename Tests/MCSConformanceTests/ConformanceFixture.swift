@@ -26,6 +26,7 @@ struct ConformanceFixture: Sendable {
         }
         try await fixture.deploy(in: 0, service: service)
         if exported { try await fixture.export(in: 0) }
+        for index in fleet.clusters.indices { try await fixture.createRequestPod(in: index) }
         return fixture
     }
 
@@ -81,6 +82,31 @@ struct ConformanceFixture: Sendable {
         try await Task.sleep(for: .milliseconds(1100))
         try await deploy(in: 1, service: service)
         try await export(in: 1, spec: spec)
+    }
+
+    /// The suite's `request` Pod (`nicolaka/netshoot:v0.15`): here only its IP matters, the source
+    /// of the probes from this cluster's pod network.
+    func createRequestPod(in index: Int) async throws {
+        _ = try await fleet.clusters[index].api(Pod.self, namespace: namespace).create(
+            Pod(
+                metadata: ObjectMeta(name: "request", namespace: namespace, labels: ["app": "request"]),
+                spec: PodSpec(containers: [Container(name: "request", image: "nicolaka/netshoot:v0.15")])))
+    }
+
+    /// The request Pod's IP in cluster `index`, once it is Running (60 s, as the suite waits).
+    func requestPodIP(in index: Int) async throws -> String {
+        let pods = fleet.clusters[index].api(Pod.self, namespace: namespace)
+        try await eventually("the request pod of cluster \(index) is Running", timeout: .seconds(60)) {
+            let pod = try await pods.get("request")
+            return pod.status?.phase == "Running" && pod.status?.podIP != nil
+        }
+        return try await pods.get("request").status?.podIP ?? ""
+    }
+
+    /// The IPs of the `hello` Pods in cluster `index`.
+    func helloPodIPs(in index: Int) async throws -> Set<String> {
+        let pods = try await fleet.clusters[index].api(Pod.self, namespace: namespace).list(labelSelector: "app=\(Self.name)").items
+        return Set(pods.compactMap { $0.status?.podIP })
     }
 
     // MARK: Reads
