@@ -150,6 +150,7 @@ let package = Package(
         .target(
             name: "LocalFleet",
             dependencies: [
+                "ClusterDNS",
                 "CRDInstaller",
                 "KubeModel",
                 "KubeServer",

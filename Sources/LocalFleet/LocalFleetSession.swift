@@ -37,6 +37,21 @@ public final class LocalFleetSession: Sendable {
         public var kubeconfig: URL
         /// Admin clients by context name.
         public var clients: [String: KubeClient]
+        /// Each member's address plan and DNS, in member order.
+        public var members: [MemberEndpoints] = []
+        /// `DIR/fleet.json`.
+        public var fleetFile: URL?
+    }
+
+    /// One member's addresses, as `DIR/fleet.json` lists them.
+    public struct MemberEndpoints: Sendable, Codable, Hashable {
+        public var name: String
+        public var server: String
+        public var podCIDR: String
+        public var serviceCIDR: String
+        public var loadBalancerCIDR: String
+        /// The member's cluster DNS, `IP:port`.
+        public var dns: String
     }
 
     public let options: Options
@@ -70,9 +85,11 @@ public final class LocalFleetSession: Sendable {
                 let kubeconfig = options.directory.appendingPathComponent("kubeconfig")
                 try await clusters.writeKubeconfig(to: kubeconfig)
                 try await bootstrap(clients)
+                var addons: [ClusterAddons] = []
                 for (index, member) in memberNames.enumerated() {
-                    let addons = ClusterAddons(clusterName: member, index: index + 1, client: clients[member]!, logger: logger)
-                    background.append(Task { await addons.run() })
+                    let memberAddons = ClusterAddons(clusterName: member, index: index + 1, client: clients[member]!, logger: logger)
+                    addons.append(memberAddons)
+                    background.append(Task { await memberAddons.run() })
                 }
                 if options.withControllers {
                     // The managers run as services of one group, so stopping the fleet shuts them
@@ -88,7 +105,18 @@ public final class LocalFleetSession: Sendable {
                 }
                 var servers: [(context: String, url: String)] = []
                 for entry in clusters.servers { servers.append((entry.context, await entry.server.url())) }
-                let keepRunning = try await ready(Endpoints(servers: servers, kubeconfig: kubeconfig, clients: clients))
+                var members: [MemberEndpoints] = []
+                for (index, memberAddons) in addons.enumerated() {
+                    members.append(
+                        MemberEndpoints(
+                            name: memberAddons.clusterName, server: servers[index + 1].url,
+                            podCIDR: LocalClusters.podCIDR(member: index + 1), serviceCIDR: LocalClusters.serviceCIDR(member: index + 1),
+                            loadBalancerCIDR: LocalClusters.loadBalancerCIDR(member: index + 1), dns: try await memberAddons.dnsAddress()))
+                }
+                let fleetFile = options.directory.appendingPathComponent("fleet.json")
+                try FleetFile(hub: .init(name: "hub", server: servers[0].url), members: members).write(to: fleetFile)
+                let keepRunning = try await ready(
+                    Endpoints(servers: servers, kubeconfig: kubeconfig, clients: clients, members: members, fleetFile: fleetFile))
                 if keepRunning {
                     // Serve until cancelled (Ctrl-C cancels the command's task).
                     while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }

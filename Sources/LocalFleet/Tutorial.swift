@@ -9,13 +9,7 @@ import KubeModel
 // tells the user to look for, and reports what it saw and how long it took.
 
 public struct Tutorial: Sendable {
-    /// One step's outcome.
-    public struct Step: Sendable {
-        public var title: String
-        public var observed: [String]
-        public var duration: Duration
-        public var held: Bool
-    }
+    public typealias Step = DemoSteps.Step
 
     public let endpoints: LocalFleetSession.Endpoints
     public let namespace = "work"
@@ -89,7 +83,7 @@ public struct Tutorial: Sendable {
                 return ["\(slices.count) EndpointSlices in \(importer)/\(FleetNamespaces.fleetSystem): " + addresses.sorted().joined(separator: ", ")]
             }),
             ("20 HTTP requests to http://<external-ip>/ reach pods of both clusters", {
-                let answers = try await curl(ip: loadBalancerIP, port: 80, times: 20)
+                let answers = try await DemoSteps.curl(ip: loadBalancerIP, port: 80, times: 20)
                 let byCluster = Dictionary(grouping: answers) { $0["cluster_id"] ?? "?" }
                 guard Set(byCluster.keys) == Set(exporters) else { return nil }
                 return byCluster.keys.sorted().map { cluster in
@@ -98,40 +92,20 @@ public struct Tutorial: Sendable {
                 }
             }),
         ]
-        for (title, body) in steps {
-            let started = ContinuousClock.now
-            var observed: [String]?
-            var failure: String?
-            while ContinuousClock.now - started < stepTimeout {
-                do {
-                    observed = try await body()
-                    failure = nil
-                } catch {
-                    failure = "\(error)"
-                }
-                if observed != nil { break }
-                try? await Task.sleep(for: .milliseconds(20))
-            }
-            let held = observed != nil
-            report(Step(
-                title: title, observed: observed ?? ["not observed within \(stepTimeout)" + (failure.map { ": \($0)" } ?? "")],
-                duration: ContinuousClock.now - started, held: held))
-            if !held { return false }
-        }
-        return true
+        return await DemoSteps.run(steps, timeout: stepTimeout, report: report)
     }
 
     // MARK: The tutorial's manifests
 
     private func createNamespace(_ name: String, _ client: KubeClient) async throws {
-        try await createIfMissing(client.api(Namespace.self), Namespace(metadata: ObjectMeta(name: name)))
+        try await DemoSteps.createIfMissing(client.api(Namespace.self), Namespace(metadata: ObjectMeta(name: name)))
     }
 
     private func deployApp(in name: String) async throws {
         let client = member(name)
         var clusterID = ConfigMap(metadata: ObjectMeta(name: "member-cluster-id", namespace: namespace))
         clusterID.data = ["id": name]
-        try await createIfMissing(client.api(ConfigMap.self, namespace: namespace), clusterID)
+        try await DemoSteps.createIfMissing(client.api(ConfigMap.self, namespace: namespace), clusterID)
         let labels = ["app": "hello-world"]
         var container = Container(name: "python", image: "fleetnet/echo")
         container.ports = [ContainerPort(containerPort: 8080)]
@@ -140,14 +114,14 @@ public struct Tutorial: Sendable {
                 name: "MEMBER_CLUSTER_ID",
                 valueFrom: ["configMapKeyRef": ["name": "member-cluster-id", "key": "id"]])
         ]
-        try await createIfMissing(
+        try await DemoSteps.createIfMissing(
             client.api(Deployment.self, namespace: namespace),
             Deployment(
                 metadata: ObjectMeta(name: "app", namespace: namespace),
                 spec: DeploymentSpec(
                     replicas: 2, selector: LabelSelector(matchLabels: labels),
                     template: PodTemplateSpec(metadata: ObjectMeta(labels: labels), spec: PodSpec(containers: [container])))))
-        try await createIfMissing(
+        try await DemoSteps.createIfMissing(
             client.api(Service.self, namespace: namespace),
             Service(
                 metadata: ObjectMeta(name: "app", namespace: namespace),
@@ -157,34 +131,16 @@ public struct Tutorial: Sendable {
     }
 
     private func export(in name: String) async throws {
-        try await createIfMissing(
+        try await DemoSteps.createIfMissing(
             member(name).api(ServiceExport.self, namespace: namespace),
             ServiceExport(metadata: ObjectMeta(name: "app", namespace: namespace)))
     }
 
     private func createMultiClusterService(in name: String) async throws {
-        try await createIfMissing(
+        try await DemoSteps.createIfMissing(
             member(name).api(MultiClusterService.self, namespace: namespace),
             MultiClusterService(
                 metadata: ObjectMeta(name: "app", namespace: namespace),
                 spec: MultiClusterServiceSpec(serviceImport: LocalObjectName(name: "app"))))
-    }
-
-    private func createIfMissing<K: Resource>(_ api: ResourceAPI<K>, _ object: K) async throws {
-        do {
-            _ = try await api.create(object)
-        } catch let error as KubeClientError where error.isAlreadyExists {}
-    }
-
-    /// `times` HTTP GETs, each on a new connection (as a browser refresh or `curl` does).
-    private func curl(ip: String, port: Int, times: Int) async throws -> [[String: String]] {
-        var answers: [[String: String]] = []
-        for _ in 0..<times {
-            let body = try await HTTPGet.fetch(host: ip, port: port)
-            if let object = try JSONSerialization.jsonObject(with: Data(body)) as? [String: String] {
-                answers.append(object)
-            }
-        }
-        return answers
     }
 }

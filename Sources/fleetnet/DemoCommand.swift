@@ -3,13 +3,30 @@ import Foundation
 import LocalFleet
 import Logging
 
-// `fleetnet demo`: starts a local fleet and walks the reference's getting-started tutorial on it,
-// printing each step with what it observed and how long it took. Exits 0 only if every step held.
+// `fleetnet demo [getting-started | east-west]`: starts a local fleet and walks the reference's
+// getting-started tutorial on it (hub and two members), or the east-west walk of the
+// Multi-Cluster Services API (hub and three members), printing each step with what it observed
+// and how long it took. Exits 0 only if every step held.
 
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Run the getting-started tutorial on a fresh local fleet (hub, member-1, member-2) and check every step.")
+        abstract: "Run a walk-through on a fresh local fleet and check every step.",
+        discussion: """
+            getting-started (default): the reference's tutorial on a hub and two members: export from both, a \
+            MultiClusterService in member-2, HTTP through its load balancer.
+            east-west: the Multi-Cluster Services API on a hub and three members: export from member-1 and \
+            member-2, resolve the clusterset.local name through member-3's DNS, HTTP through the ClusterSetIP, then \
+            unexport one.
+            """)
+
+    enum Walk: String, ExpressibleByArgument, CaseIterable {
+        case gettingStarted = "getting-started"
+        case eastWest = "east-west"
+    }
+
+    @Argument(help: "The walk-through: getting-started or east-west.")
+    var walk: Walk = .gettingStarted
 
     @Option(name: .long, help: "Directory for the kubeconfig and the members' hub tokens.")
     var dir: String = ".fleetnet/demo"
@@ -24,17 +41,24 @@ struct DemoCommand: AsyncParsableCommand {
         var logger = Logger(label: "fleetnet")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .error
         let started = ContinuousClock.now
+        let members = walk == .eastWest ? 3 : 2
         let session = try LocalFleetSession(
-            options: .init(memberCount: 2, directory: URL(fileURLWithPath: dir)), logger: logger)
+            options: .init(memberCount: members, directory: URL(fileURLWithPath: dir)), logger: logger)
         let keep = self.keep
+        let walk = self.walk
         let outcome = Outcome()
         try await SignalHandling.untilInterrupted {
             try await session.run { endpoints in
-                Self.print("fleet up in \(Self.format(ContinuousClock.now - started)): hub, member-1, member-2 (kubeconfig \(endpoints.kubeconfig.path))")
-                let held = await Tutorial(endpoints: endpoints).run { step in
+                let names = (["hub"] + endpoints.members.map(\.name)).joined(separator: ", ")
+                Self.print("fleet up in \(Self.format(ContinuousClock.now - started)): \(names) (kubeconfig \(endpoints.kubeconfig.path))")
+                let report: @Sendable (DemoSteps.Step) -> Void = { step in
                     Self.print("\(step.held ? "✔" : "✘") \(step.title) (\(Self.format(step.duration)))")
                     for line in step.observed { Self.print("    \(line)") }
                 }
+                let held =
+                    walk == .eastWest
+                    ? await EastWestDemo(endpoints: endpoints).run(report: report)
+                    : await Tutorial(endpoints: endpoints).run(report: report)
                 await outcome.set(held)
                 Self.print(held
                     ? "demo passed in \(Self.format(ContinuousClock.now - started))"

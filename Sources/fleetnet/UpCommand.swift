@@ -4,8 +4,9 @@ import LocalFleet
 import Logging
 
 // `fleetnet up`: a whole local fleet — hub and members over HTTPS, CRDs, membership, the cluster
-// add-ons (pods, EndpointSlices, LoadBalancer proxies) and the fleet networking managers — until
-// Ctrl-C, with DIR/kubeconfig holding contexts `hub`, `member-1`, ...
+// add-ons (pods, EndpointSlices, kube-proxy, DNS, LoadBalancer proxies) and the fleet networking
+// managers — until Ctrl-C, with DIR/kubeconfig holding contexts `hub`, `member-1`, ... and
+// DIR/fleet.json the members' addresses and DNS servers.
 
 struct UpCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -44,16 +45,19 @@ struct UpCommand: AsyncParsableCommand {
                 let elapsed = ContinuousClock.now - started
                 var summary = "fleetnet: local fleet up in \(elapsed.formatted(.units(allowed: [.milliseconds])))\n"
                 for (context, url) in endpoints.servers {
-                    summary += "  \(context.padding(toLength: 10, withPad: " ", startingAt: 0)) \(url)\n"
+                    let dns = endpoints.members.first { $0.name == context }.map { "   DNS \($0.dns)" } ?? ""
+                    summary += "  \(context.padding(toLength: 10, withPad: " ", startingAt: 0)) \(url)\(dns)\n"
                 }
                 summary += "controllers: "
                 summary += noControllers
                     ? "none (--no-controllers)\n"
                     : "hub-net-controller-manager on hub; member-net- and mcs-controller-manager on each member\n"
                 summary += "kubeconfig: \(endpoints.kubeconfig.path)\n"
+                if let fleetFile = endpoints.fleetFile { summary += "addresses for scripts: \(fleetFile.path)\n" }
                 summary += "try:\n  export KUBECONFIG=\(endpoints.kubeconfig.path)\n"
                 summary += "  kubectl --context member-1 get svcexport -A\n  kubectl --context hub get serviceimports -A\n"
-                summary += "pod IPs of member-i: 127.<10+i>.0.0/16, LoadBalancer IPs: 127.<200+i>.0.0/16\n"
+                summary += "  dig @<member DNS IP> -p <port> <svc>.<ns>.svc.clusterset.local   (member DNS as listed above)\n"
+                summary += "member-i: pod IPs 127.<10+i>.0.0/16, Service and ClusterSet IPs 127.<100+i>.0.0/16, LoadBalancer IPs 127.<200+i>.0.0/16\n"
                 summary += "press Ctrl-C to stop\n"
                 FileHandle.standardOutput.write(Data(summary.utf8))
                 return true

@@ -53,7 +53,7 @@ import Testing
         try #require(process.terminationStatus == 0, "fleetnet bench --quick failed:\n\(printed.suffix(3000))")
 
         // The table names every scenario.
-        for scenario in ["export", "import", "endpoints", "stale", "scale", "memory"] {
+        for scenario in ["export", "import", "endpoints", "stale", "eastwest", "scale", "memory"] {
             #expect(printed.contains("\n\(scenario)\n"), "the table has a \(scenario) section")
         }
         let results = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any])
@@ -64,6 +64,14 @@ import Testing
             #expect(p50 > 0 && p50 <= p90 && p90 <= p99 && p99 <= max, "\(scenario): percentiles \(figures)")
             #expect(max < 60_000, "\(scenario): a latency under the 60 s give-up")
         }
+        let eastWest = try #require(results["eastwest"] as? [String: [String: Double]], "eastwest in the JSON")
+        let resolve = try #require(eastWest["resolve"], "eastwest.resolve")
+        #expect(resolve["count"] == 10 && (resolve["p50_ms"] ?? 0) > 0 && (resolve["p50_ms"] ?? 0) <= (resolve["p99_ms"] ?? 0), "\(resolve)")
+        let dns = try #require(eastWest["dns"], "eastwest.dns")
+        #expect((dns["queries_per_second"] ?? 0) > 10 && (dns["count"] ?? 0) > 10, "\(dns)")
+        let proxy = try #require(eastWest["proxy"], "eastwest.proxy")
+        #expect(proxy["count"] == 100 && (proxy["clusterset_ip_p50_ms"] ?? 0) > 0 && (proxy["pod_ip_p50_ms"] ?? 0) > 0, "\(proxy)")
+
         let scale = try #require(results["scale"] as? [String: Double], "scale in the JSON")
         #expect(scale["members"] == 3 && scale["services"] == 40 && scale["endpoints"] == 4)
         let writes = scale["writes"] ?? 0

@@ -2,6 +2,7 @@ import FleetAPI
 import Foundation
 import KubeClient
 import KubeModel
+import ClusterDNS
 import Testing
 
 // The upstream suite's per-spec fixture (../shared/spec/mcs-api.md §10): a namespace
@@ -18,13 +19,15 @@ struct ConformanceFixture: Sendable {
 
     /// A fresh namespace in every cluster, `hello` deployed in cluster 0 and exported there unless
     /// `exported` is false (`service` adjusts the Service first).
-    static func make(exported: Bool = true, service: @Sendable (inout Service) -> Void = { _ in }) async throws -> ConformanceFixture {
+    static func make(
+        exported: Bool = true, replicas: Int32 = 1, service: @Sendable (inout Service) -> Void = { _ in }
+    ) async throws -> ConformanceFixture {
         let fleet = try ConformanceFleet.shared
         let fixture = ConformanceFixture(fleet: fleet, namespace: "mcs-conformance-\(UInt32.random(in: 0...UInt32.max))")
         for cluster in fleet.clusters {
             _ = try await cluster.api(Namespace.self).create(Namespace(metadata: ObjectMeta(name: fixture.namespace)))
         }
-        try await fixture.deploy(in: 0, service: service)
+        try await fixture.deploy(in: 0, replicas: replicas, service: service)
         if exported { try await fixture.export(in: 0) }
         for index in fleet.clusters.indices { try await fixture.createRequestPod(in: index) }
         return fixture
@@ -37,20 +40,24 @@ struct ConformanceFixture: Sendable {
 
     // MARK: Objects
 
-    func deploy(in index: Int, service adjust: (inout Service) -> Void = { _ in }) async throws {
-        let client = fleet.clusters[index]
-        let labels = ["app": Self.name]
+    /// The backends' Pod template: socat on TCP and UDP 42 answering `pod ip <its IP>`.
+    static func helloTemplate(labels: [String: String]) -> PodTemplateSpec {
         let containers = [("tcp", "TCP"), ("udp", "UDP")].map { name, proto in
             var container = Container(name: "hello-\(name)", image: "alpine/socat:1.7.4.4")
             container.ports = [ContainerPort(containerPort: 42, protocol: proto)]
             return container
         }
+        return PodTemplateSpec(metadata: ObjectMeta(labels: labels), spec: PodSpec(containers: containers))
+    }
+
+    func deploy(in index: Int, replicas: Int32 = 1, service adjust: (inout Service) -> Void = { _ in }) async throws {
+        let client = fleet.clusters[index]
+        let labels = ["app": Self.name]
         _ = try await client.api(Deployment.self, namespace: namespace).create(
             Deployment(
                 metadata: ObjectMeta(name: Self.name, namespace: namespace),
                 spec: DeploymentSpec(
-                    replicas: 1, selector: LabelSelector(matchLabels: labels),
-                    template: PodTemplateSpec(metadata: ObjectMeta(labels: labels), spec: PodSpec(containers: containers)))))
+                    replicas: replicas, selector: LabelSelector(matchLabels: labels), template: Self.helloTemplate(labels: labels))))
         var service = Service(
             metadata: ObjectMeta(
                 name: Self.name, namespace: namespace, labels: ["dummy-svc": "dummy"], annotations: ["dummy-svc": "dummy"]),
@@ -109,6 +116,23 @@ struct ConformanceFixture: Sendable {
         return Set(pods.compactMap { $0.status?.podIP })
     }
 
+    /// Asks cluster `index`'s DNS for `name` (a fully qualified name, final dot optional).
+    func lookup(_ name: String, _ type: DNSRecordType, in index: Int) async throws -> DNSMessage {
+        let server = fleet.dns[index]
+        return try await DNSClient.query(name, type: type, server: server.host, port: server.port)
+    }
+
+    /// The A records of `name` in cluster `index`'s DNS (empty for NXDOMAIN or NODATA).
+    func addresses(of name: String, in index: Int) async throws -> [String] {
+        try await lookup(name, .a, in: index).answers.compactMap { record in
+            if case .a(let address) = record.data { return address }
+            return nil
+        }
+    }
+
+    /// `hello.<ns>.svc.clusterset.local`.
+    var clusterSetName: String { "\(Self.name).\(namespace).svc.clusterset.local" }
+
     // MARK: Reads
 
     func serviceImport(in index: Int) async throws -> MCSServiceImport? {
@@ -135,10 +159,10 @@ struct ConformanceFixture: Sendable {
 
 /// Runs `body` on a fresh fixture and tears it down afterwards, whatever happens.
 func withFixture(
-    exported: Bool = true, service: @Sendable @escaping (inout Service) -> Void = { _ in },
+    exported: Bool = true, replicas: Int32 = 1, service: @Sendable @escaping (inout Service) -> Void = { _ in },
     _ body: (ConformanceFixture) async throws -> Void
 ) async throws {
-    let fixture = try await ConformanceFixture.make(exported: exported, service: service)
+    let fixture = try await ConformanceFixture.make(exported: exported, replicas: replicas, service: service)
     do {
         try await body(fixture)
     } catch {

@@ -17,6 +17,8 @@ struct ConformanceFleet: Sendable {
     /// Admin clients of the member clusters, in context order (c0, c1).
     let clusters: [KubeClient]
     let names: [String]
+    /// Each member's cluster DNS (the resolver its pods use): host and port.
+    let dns: [(host: String, port: Int)]
 
     @TaskLocal static var current: ConformanceFleet?
 
@@ -41,7 +43,11 @@ struct LocalFleetTrait: SuiteTrait, TestScoping {
         // `run` returns only after its closure did: the suite never outlives this scope.
         try await withoutActuallyEscaping(function) { suite in
             try await session.run { endpoints in
-                let fleet = ConformanceFleet(clusters: names.map { endpoints.clients[$0]! }, names: names)
+                let dns = endpoints.members.map { member -> (host: String, port: Int) in
+                    let parts = member.dns.split(separator: ":")
+                    return (String(parts.first ?? ""), Int(parts.last ?? "") ?? 53)
+                }
+                let fleet = ConformanceFleet(clusters: names.map { endpoints.clients[$0]! }, names: names, dns: dns)
                 try await ConformanceFleet.$current.withValue(fleet) { try await suite() }
                 return false
             }

@@ -1,12 +1,15 @@
+import ClusterDNS
+import FleetAPI
 import Foundation
 import KubeClient
+import KubeModel
 import KubeRuntime
 import Logging
 
 // What a real member cluster adds to its API server, for the local fleet: the Deployment and
 // StatefulSet controllers, a light kubelet running the built-in apps, the EndpointSlice
-// controller, a light kube-proxy serving Service cluster IPs (TCP and UDP), and a LoadBalancer
-// provider with real TCP proxies. They talk to the member's API server through the
+// controller, a light kube-proxy serving Service cluster IPs (TCP and UDP), the cluster DNS
+// (`cluster.local` and `clusterset.local`), and a LoadBalancer provider with real TCP proxies. They talk to the member's API server through the
 // client like any controller, so fleet networking sees an ordinary cluster.
 
 /// The cluster add-ons of member `index` (1-based): pods in 127.<10+index>.0.0/16, Service cluster
@@ -22,6 +25,7 @@ public final class ClusterAddons: Sendable {
     private let logger: Logger
     /// This cluster's owner names in the process-wide address pools.
     private let ownerPrefix = "\(UUID().uuidString.prefix(8))"
+    private let dns = DNSAddress()
 
     public init(clusterName: String, index: Int, client: KubeClient, logger: Logger) {
         precondition((1...45).contains(index), "member index \(index) is outside the local fleet's address plan")
@@ -34,9 +38,27 @@ public final class ClusterAddons: Sendable {
         self.logger = logger
     }
 
-    /// Runs until cancelled; then stops every app server and proxy it started.
+    /// The member's cluster DNS, `IP:port`, once it listens (fails if it could not start).
+    public func dnsAddress() async throws -> String {
+        try await dns.value()
+    }
+
+    /// Runs until cancelled; then stops every app server, proxy and the DNS server it started.
     public func run() async {
         let informers = SharedInformers(client: client, logger: logger)
+        let records = ClusterDNSRecords(
+            services: informers.informer(for: Service.self).store, slices: informers.informer(for: EndpointSlice.self).store,
+            imports: informers.informer(for: MCSServiceImport.self).store)
+        var dnsServer: DNSServer?
+        do {
+            let ip = try await MemberDNS.ensureService(client: client, preferredIP: serviceRangePrefix + "0.10")
+            let server = try await MemberDNS.start(on: ip, records: records, logger: logger)
+            dnsServer = server
+            dns.set(.success("\(ip):\(server.port)"))
+        } catch {
+            logger.error("the cluster DNS of \(clusterName) did not start: \(error)")
+            dns.set(.failure(error))
+        }
         let runtime = PodRuntime()
         let balancers = LoadBalancers()
         let proxies = ServiceProxies()
@@ -72,5 +94,6 @@ public final class ClusterAddons: Sendable {
         await runtime.stopAll()
         await balancers.stopAll()
         await proxies.stopAll()
+        await dnsServer?.stop()
     }
 }

@@ -9,13 +9,14 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Run benchmarks (use a release build: swift run -c release fleetnet bench).")
 
-    static let fleetScenarios = ["export", "import", "endpoints", "stale", "scale", "memory"]
+    static let fleetScenarios = ["export", "import", "endpoints", "stale", "eastwest", "scale", "memory"]
     static let componentScenarios = ["apiserver", "runtime"]
 
     @Argument(
         help: """
-            Scenarios: export, import, endpoints, stale (propagation across a local fleet); scale, memory (a \
-            fleet with the managers as processes); apiserver, runtime (components). Default: the six fleet scenarios.
+            Scenarios: export, import, endpoints, stale (propagation across a local fleet); eastwest (MCS API: \
+            export to name resolvable, DNS queries per second, ClusterSetIP vs. pod IP); scale, memory (a fleet with the \
+            managers as processes); apiserver, runtime (components). Default: the seven fleet scenarios.
             """)
     var scenarios: [String] = []
 
@@ -74,18 +75,24 @@ struct BenchCommand: AsyncParsableCommand {
     /// The sizes in effect: explicit options win, then --quick's small defaults, then the full ones.
     struct Sizes {
         var exports, imports, endpointChanges, members, services, endpoints, quietSeconds: Int
+        var clusterSetExports, dnsSeconds, exchanges: Int
     }
 
     var sizes: Sizes {
         let fallback =
             quick
-            ? Sizes(exports: 40, imports: 20, endpointChanges: 80, members: 3, services: 40, endpoints: 4, quietSeconds: 5)
-            : Sizes(exports: 200, imports: 100, endpointChanges: 1000, members: 10, services: 1000, endpoints: 10, quietSeconds: 60)
+            ? Sizes(
+                exports: 40, imports: 20, endpointChanges: 80, members: 3, services: 40, endpoints: 4, quietSeconds: 5,
+                clusterSetExports: 10, dnsSeconds: 1, exchanges: 100)
+            : Sizes(
+                exports: 200, imports: 100, endpointChanges: 1000, members: 10, services: 1000, endpoints: 10, quietSeconds: 60,
+                clusterSetExports: 100, dnsSeconds: 5, exchanges: 1000)
         return Sizes(
             exports: exportsOption ?? fallback.exports, imports: importsOption ?? fallback.imports,
             endpointChanges: endpointChangesOption ?? fallback.endpointChanges, members: members ?? fallback.members,
             services: services ?? fallback.services, endpoints: endpoints ?? fallback.endpoints,
-            quietSeconds: quietSeconds ?? fallback.quietSeconds)
+            quietSeconds: quietSeconds ?? fallback.quietSeconds, clusterSetExports: fallback.clusterSetExports,
+            dnsSeconds: fallback.dnsSeconds, exchanges: fallback.exchanges)
     }
 
     var selectedScenarios: [String] { scenarios.isEmpty ? Self.fleetScenarios : scenarios }
@@ -129,6 +136,11 @@ struct BenchCommand: AsyncParsableCommand {
             let benchmark = PropagationBenchmark(
                 exports: sizes.exports, imports: sizes.imports, endpointChanges: sizes.endpointChanges, concurrency: concurrency)
             for (scenario, figures) in try await benchmark.run(propagation) { results[scenario] = Self.object(figures) }
+        }
+        if scenarios.contains("eastwest") {
+            let benchmark = EastWestBenchmark(
+                exports: sizes.clusterSetExports, concurrency: concurrency, dnsSeconds: sizes.dnsSeconds, exchanges: sizes.exchanges)
+            results["eastwest"] = .object(try await benchmark.run().mapValues(Self.object))
         }
         if scenarios.contains("scale") || scenarios.contains("memory") {
             let benchmark = ScaleBenchmark(
