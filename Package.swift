@@ -220,6 +220,9 @@ let package = Package(
             name: "LocalFleetTests",
             dependencies: [
                 "LocalFleet",
+                "ClusterDNS",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 "FleetAPI",
                 "FleetNetworking",
                 "KubeServer",
