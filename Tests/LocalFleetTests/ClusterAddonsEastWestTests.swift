@@ -140,6 +140,53 @@ import Testing
         }
     }
 
+    @Test("the member's DNS answers hostile packets with DNS errors and keeps serving")
+    func theClusterDNSSurvivesHostilePackets() async throws {
+        try await Self.withMember { client, addons in
+            _ = try await client.api(Service.self, namespace: "work").create(
+                Service(metadata: ObjectMeta(name: "web", namespace: "work"), spec: ServiceSpec(ports: [ServicePort(port: 80)])))
+            let dns = try await addons.dnsAddress().split(separator: ":").map(String.init)
+            let (host, port) = (dns[0], Int(dns[1])!)
+            let valid = DNSMessage.query(id: 7, name: "web.work.svc.cluster.local", type: .a).serialized()
+            var generator = SystemRandomNumberGenerator()
+            var packets: [[UInt8]] = []
+            for round in 0..<3000 {
+                switch round % 3 {
+                case 0:  // random bytes
+                    packets.append((0..<Int.random(in: 0...80, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) })
+                case 1:  // a valid query with bits flipped
+                    var packet = valid
+                    for _ in 0..<3 { packet[Int.random(in: 0..<packet.count, using: &generator)] ^= UInt8.random(in: 1...255, using: &generator) }
+                    packets.append(packet)
+                default:  // a valid query cut short, or a name longer than DNS allows
+                    packets.append(
+                        round % 2 == 0
+                            ? Array(valid.prefix(Int.random(in: 12..<valid.count, using: &generator)))
+                            : Array(valid.prefix(12)) + Array(repeating: [63] + Array(repeating: UInt8(ascii: "a"), count: 63), count: 5).flatMap { $0 }
+                                + [0, 0, 1, 0, 1])
+                }
+            }
+            // 100 in flight at a time; a packet the server drops (too short to answer) costs the timeout.
+            var formatErrors = 0
+            for start in stride(from: 0, to: packets.count, by: 100) {
+                formatErrors += try await withThrowingTaskGroup(of: Int.self) { group in
+                    for packet in packets[start..<min(start + 100, packets.count)] {
+                        group.addTask {
+                            guard let answer = try await DNSClient.sendRaw(packet, server: host, port: port, timeout: .milliseconds(200)),
+                                let message = try? DNSMessage.parse(answer)
+                            else { return 0 }
+                            return message.responseCode == .formatError ? 1 : 0
+                        }
+                    }
+                    return try await group.reduce(0, +)
+                }
+            }
+            #expect(formatErrors > 100, "malformed queries get FORMERR (\(formatErrors) did)")
+            let answer = try await DNSClient.query("web.work.svc.cluster.local", type: .a, server: host, port: port)
+            #expect(answer.responseCode == .noError && answer.answers.count == 1, "still serving: \(answer)")
+        }
+    }
+
     static func readyPodIPs(_ client: KubeClient, labels: String, count: Int) async throws -> [String] {
         try await eventually("\(count) pods are ready") {
             try await client.api(Pod.self, namespace: "work").list(labelSelector: labels).items.filter {
