@@ -21,7 +21,8 @@
 ///
 /// Responses (error responses from step 5 on too) copy the id, opcode, RD and question, set QR,
 /// leave RA clear (no recursion), and carry an OPT record advertising 4,096 bytes when the query
-/// had one. The echoed question is the parsed one, so its name is lower-cased (DNS 0x20 case
+/// had one (EDNS version and options are not looked at: every query is answered as version 0,
+/// never BADVERS). The echoed question is the parsed one, so its name is lower-cased (DNS 0x20 case
 /// randomisation is not preserved).
 enum DNSQueryTriage {
     enum Outcome: Sendable, Equatable {

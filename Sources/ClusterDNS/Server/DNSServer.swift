@@ -9,6 +9,7 @@ import Synchronization
 /// be taken for TCP makes it try again with a new one, up to `bindAttempts` times. The server
 /// serves until `stop()`, which closes both listeners and every open TCP connection, cancels the
 /// handler calls in flight and returns once all of that is done: no channel or task outlives it.
+/// A server must be stopped: one that is dropped without `stop()` keeps listening.
 ///
 /// What each query gets is `DNSQueryTriage`'s decision (FORMERR, NOTIMP, REFUSED, the handler's
 /// answer…); the UDP and TCP specifics are in `DNSUDPHandler` and `DNSTCPHandler`. No input can
@@ -65,7 +66,8 @@ public final class DNSServer: Sendable {
             handler: handler, maximumConcurrent: configuration.maximumConcurrentQueries, queueLimit: configuration.maximumQueuedQueries)
         let connections = DNSConnectionRegistry(limit: configuration.maximumConnections)
         let attempts = port == 0 ? bindAttempts : 1
-        for attempt in 1...attempts {
+        var attempt = 1
+        while true {
             let udpChannel: any Channel
             do {
                 udpChannel = try await bindUDP(host: host, port: port, workers: workers, logger: logger)
@@ -83,16 +85,14 @@ public final class DNSServer: Sendable {
                     workers: workers, logger: logger)
             } catch {
                 try? await udpChannel.close()
-                if attempt == attempts {
+                guard attempt < attempts else {
                     await workers.stop()
                     throw DNSServerError.cannotListen(host: host, port: boundPort, transport: "TCP", cause: error)
                 }
+                attempt += 1
                 logger.debug("DNS server: TCP port \(boundPort) is taken; trying another", metadata: ["error": "\(error)"])
             }
         }
-        // Not reached: the last attempt returns or throws.
-        await workers.stop()
-        throw DNSServerError.cannotListen(host: host, port: port, transport: "TCP", cause: CancellationError())
     }
 
     /// Stops serving: closes both listeners and all TCP connections, cancels the handler calls in

@@ -32,7 +32,9 @@ struct DNSTCPFrameDecoder: ByteToMessageDecoder {
 /// time, in the order they arrive, each response up to 65,535 bytes.
 ///
 /// - Queries sent while one is being answered wait, up to `maximumWaiting`; a client that
-///   pipelines more is closed.
+///   pipelines more is closed. So is one that sends queries without reading the answers: no
+///   query is answered while the socket cannot take more (NIO's writability), so its queries
+///   pile up.
 /// - A message shorter than a header closes the connection (there is no id to answer); other
 ///   queries get what `DNSQueryTriage` decides, and the connection stays open.
 /// - After the client half-closes, waiting queries are still answered, then the connection
@@ -85,6 +87,11 @@ final class DNSTCPHandler: ChannelInboundHandler {
         }
     }
 
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        answerWaiting()
+        context.fireChannelWritabilityChanged()
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         logger.debug("DNS TCP connection error; closing", metadata: ["client": "\(client(context))", "error": "\(error)"])
         context.close(promise: nil)
@@ -94,7 +101,7 @@ final class DNSTCPHandler: ChannelInboundHandler {
     /// the client is done and nothing is left.
     private func answerWaiting() {
         guard let context else { return }
-        while !isAnswering, !waiting.isEmpty {
+        while !isAnswering, !waiting.isEmpty, context.channel.isWritable {
             let bytes = waiting.removeFirst()
             switch DNSQueryTriage.triage(bytes) {
             case .ignore(let reason):
