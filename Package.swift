@@ -270,6 +270,7 @@ let package = Package(
             name: "ClusterDNSTests",
             dependencies: [
                 "ClusterDNS",
+                .product(name: "Logging", package: "swift-log"),
                 "KubeTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
