@@ -57,7 +57,7 @@ struct DNSClientTests {
             ]
         }
         let port = try #require(server.localAddress?.port)
-        let response = try await DNSClient.query("Name.Example", type: .a, server: "127.0.0.1", port: port)
+        let response = try await DNSClient.query("Name.Example", type: .a, server: "127.0.0.1", port: port, timeout: .seconds(10))
         #expect(response.answers.map(\.data) == [.a("10.0.0.2")])
         try await server.close()
     }
@@ -68,7 +68,7 @@ struct DNSClientTests {
         let port = try #require(server.localAddress?.port)
         var ids: Set<String> = []
         for _ in 0..<8 {
-            let response = try await DNSClient.query("a.example", type: .a, server: "127.0.0.1", port: port)
+            let response = try await DNSClient.query("a.example", type: .a, server: "127.0.0.1", port: port, timeout: .seconds(10))
             ids.insert("\(response.id)")
         }
         #expect(ids.count > 1)
@@ -94,7 +94,7 @@ struct DNSClientTests {
         }
         let port = try #require(server.localAddress?.port)
         let error = await #expect(throws: DNSClientError.self) {
-            try await DNSClient.query("a.example", type: .a, server: "127.0.0.1", port: port)
+            try await DNSClient.query("a.example", type: .a, server: "127.0.0.1", port: port, timeout: .seconds(10))
         }
         if case .malformedResponse(_, let wireError) = error {
             #expect(wireError.reason == .pointerNotBackwards(target: 12))

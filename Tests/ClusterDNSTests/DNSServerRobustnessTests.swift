@@ -147,7 +147,7 @@ struct DNSServerRobustnessTests {
         for _ in 0..<3 {
             do {
                 let response = try await DNSClient.query(
-                    Self.www, type: .a, server: server.host, port: server.port, timeout: .seconds(2), transport: transport)
+                    Self.www, type: .a, server: server.host, port: server.port, timeout: .seconds(10), transport: transport)
                 #expect(response.responseCode == .noError && response.answers.map(\.data) == [.a("192.0.2.1")])
                 return
             } catch {

@@ -18,7 +18,7 @@ struct DNSServerTests {
         ])
     func recordsAnswered(_ transport: DNSClient.Transport, _ query: (name: String, type: DNSRecordType, data: [DNSRecordData])) async throws {
         try await withTestServer { server, _ in
-            let response = try await DNSClient.query(query.name, type: query.type, server: server.host, port: server.port, transport: transport)
+            let response = try await DNSClient.query(query.name, type: query.type, server: server.host, port: server.port, timeout: .seconds(10), transport: transport)
             #expect(response.isResponse && response.isAuthoritative && !response.isTruncated && !response.recursionAvailable)
             #expect(response.responseCode == .noError)
             #expect(response.questions == [DNSQuestion(name: query.name, type: query.type)])
@@ -30,7 +30,7 @@ struct DNSServerTests {
     @Test("a name that does not exist gets NXDOMAIN with the zone's SOA as authority", arguments: transports)
     func nameError(_ transport: DNSClient.Transport) async throws {
         try await withTestServer { server, _ in
-            let response = try await DNSClient.query("nope.test.example.", type: .a, server: server.host, port: server.port, transport: transport)
+            let response = try await DNSClient.query("nope.test.example.", type: .a, server: server.host, port: server.port, timeout: .seconds(10), transport: transport)
             #expect(response.responseCode == .nameError && response.isAuthoritative)
             #expect(response.answers.isEmpty && response.authorities == [TestZone.soa])
         }
@@ -39,7 +39,7 @@ struct DNSServerTests {
     @Test("a name without records of the type gets NOERROR, no answers and the SOA (NODATA)")
     func noData() async throws {
         try await withTestServer { server, _ in
-            let response = try await DNSClient.query("txt.test.example", type: .a, server: server.host, port: server.port)
+            let response = try await DNSClient.query("txt.test.example", type: .a, server: server.host, port: server.port, timeout: .seconds(10))
             #expect(response.responseCode == .noError && response.answers.isEmpty && response.authorities == [TestZone.soa])
         }
     }
@@ -47,9 +47,9 @@ struct DNSServerTests {
     @Test("a name outside the zone is refused; a handler record that cannot be written gives SERVFAIL")
     func refusedAndServerFailure() async throws {
         try await withTestServer { server, _ in
-            let outside = try await DNSClient.query("example.org", type: .a, server: server.host, port: server.port)
+            let outside = try await DNSClient.query("example.org", type: .a, server: server.host, port: server.port, timeout: .seconds(10))
             #expect(outside.responseCode == .refused && !outside.isAuthoritative)
-            let broken = try await DNSClient.query("broken.test.example", type: .a, server: server.host, port: server.port)
+            let broken = try await DNSClient.query("broken.test.example", type: .a, server: server.host, port: server.port, timeout: .seconds(10))
             #expect(broken.responseCode == .serverFailure && broken.answers.isEmpty)
         }
     }
@@ -114,7 +114,7 @@ struct DNSServerTests {
             let truncated = try DNSMessage.parse(udp)
             #expect(truncated.isTruncated && truncated.answers.count < TestZone.bigCount)
 
-            let tcp = try await DNSClient.query("big.test.example", type: .a, server: server.host, port: server.port, transport: .tcp)
+            let tcp = try await DNSClient.query("big.test.example", type: .a, server: server.host, port: server.port, timeout: .seconds(10), transport: .tcp)
             #expect(!tcp.isTruncated && tcp.answers.count == TestZone.bigCount)
         }
     }
@@ -122,7 +122,7 @@ struct DNSServerTests {
     @Test("the client asks again over TCP when the UDP answer is truncated")
     func clientRetriesOverTCP() async throws {
         try await withTestServer { server, _ in
-            let response = try await DNSClient.query("big.test.example", type: .a, server: server.host, port: server.port)
+            let response = try await DNSClient.query("big.test.example", type: .a, server: server.host, port: server.port, timeout: .seconds(10))
             #expect(!response.isTruncated && response.answers.count == TestZone.bigCount)
         }
     }
@@ -197,8 +197,8 @@ struct DNSServerTests {
             await #expect(throws: DNSServerError.self) {
                 try await DNSServer.start(host: "127.0.0.1", port: server.port, handler: TestZoneHandler(), logger: .init(label: "test"))
             }
-            let udp = try await DNSClient.query(Self.www, type: .a, server: server.host, port: server.port, transport: .udp)
-            let tcp = try await DNSClient.query(Self.www, type: .a, server: server.host, port: server.port, transport: .tcp)
+            let udp = try await DNSClient.query(Self.www, type: .a, server: server.host, port: server.port, timeout: .seconds(10), transport: .udp)
+            let tcp = try await DNSClient.query(Self.www, type: .a, server: server.host, port: server.port, timeout: .seconds(10), transport: .tcp)
             #expect(udp.answers == tcp.answers)
         }
     }

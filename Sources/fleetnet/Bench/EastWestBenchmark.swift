@@ -100,26 +100,35 @@ struct EastWestBenchmark {
         let name = "svc-0.\(namespace).svc.clusterset.local"
         let deadline = ContinuousClock.now + .seconds(dnsSeconds)
         let started = ContinuousClock.now
-        let samples = try await withThrowingTaskGroup(of: [Duration].self) { group in
+        // A query that times out (a loaded machine) counts as unanswered, not as a failed run.
+        let outcomes = try await withThrowingTaskGroup(of: (latencies: [Duration], unanswered: Int).self) { group in
             for _ in 0..<concurrency {
                 group.addTask {
                     var latencies: [Duration] = []
+                    var unanswered = 0
                     while ContinuousClock.now < deadline {
                         let sent = ContinuousClock.now
-                        let answer = try await DNSClient.query(name, type: .a, server: dns.host, port: dns.port)
+                        guard let answer = try? await DNSClient.query(name, type: .a, server: dns.host, port: dns.port) else {
+                            unanswered += 1
+                            continue
+                        }
                         guard !answer.answers.isEmpty else { throw BenchFleet.Failed(description: "\(name) did not resolve") }
                         latencies.append(ContinuousClock.now - sent)
                     }
-                    return latencies
+                    return (latencies, unanswered)
                 }
             }
-            var all: [Duration] = []
-            for try await latencies in group { all += latencies }
+            var all: (latencies: [Duration], unanswered: Int) = ([], 0)
+            for try await outcome in group {
+                all.latencies += outcome.latencies
+                all.unanswered += outcome.unanswered
+            }
             return all
         }
-        var figures = Self.figures(samples)
-        figures["queries_per_second"] = Double(samples.count) / (ContinuousClock.now - started).milliseconds * 1000
+        var figures = Self.figures(outcomes.latencies)
+        figures["queries_per_second"] = Double(outcomes.latencies.count) / (ContinuousClock.now - started).milliseconds * 1000
         figures["clients"] = Double(concurrency)
+        figures["unanswered"] = Double(outcomes.unanswered)
         return figures
     }
 
