@@ -134,6 +134,34 @@ import Testing
         #expect(writers == ["member-net-controller-manager-role"])
     }
 
+    /// The CoreDNS configuration shipped for real members: a server block for clusterset.local with
+    /// the multicluster plugin (the same block in the AKS coredns-custom ConfigMap), and RBAC that
+    /// lets CoreDNS's ServiceAccount list and watch exactly what the plugin reads.
+    @Test(.enabled(if: RenderedManifests.kubectl != nil, "kubectl is not installed (needed for `kubectl kustomize config/...`)"))
+    func coreDNSServesClusterSetLocalFromServiceImportsAndSlices() throws {
+        let root = RenderedManifests.repositoryRoot
+        let corefile = try String(contentsOf: root.appendingPathComponent("config/coredns/Corefile.clusterset"), encoding: .utf8)
+        let block = corefile.split(separator: "\n").filter { !$0.hasPrefix("#") }.joined(separator: "\n")
+        #expect(block.contains("clusterset.local:53 {") && block.contains("multicluster clusterset.local"))
+        #expect(!block.contains("cluster.local:53"), "cluster.local stays with the kubernetes plugin")
+        let custom = try RenderedManifests(
+            yaml: try String(contentsOf: root.appendingPathComponent("config/coredns/coredns-custom.yaml"), encoding: .utf8))
+        let server = try #require(custom.ofKind("ConfigMap").first?[path: ["data", "clusterset.server"]]?.stringValue)
+        #expect(server.trimmingCharacters(in: .whitespacesAndNewlines) == block.trimmingCharacters(in: .whitespacesAndNewlines))
+
+        let rendered = try RenderedManifests.render("coredns")
+        let role: ClusterRole = try #require(rendered.ofKind("ClusterRole").first).decode()
+        #expect(Grant.of(role.rules ?? []) == [
+            Grant(group: MCSGroup.name, resource: "serviceimports", verb: "list"),
+            Grant(group: MCSGroup.name, resource: "serviceimports", verb: "watch"),
+            Grant(group: "discovery.k8s.io", resource: "endpointslices", verb: "list"),
+            Grant(group: "discovery.k8s.io", resource: "endpointslices", verb: "watch"),
+        ])
+        let binding: ClusterRoleBinding = try #require(rendered.ofKind("ClusterRoleBinding").first).decode()
+        #expect(binding.roleRef.name == role.metadata.name)
+        #expect(binding.subjects?.first.map { "\($0.namespace ?? "")/\($0.name)" } == "kube-system/coredns")
+    }
+
     /// The rendered Deployments' arguments are accepted by the binaries' own flag parsing.
     @Test(.enabled(if: RenderedManifests.kubectl != nil, "kubectl is not installed (needed for `kubectl kustomize config/...`)"))
     func deploymentArgumentsParse() throws {
