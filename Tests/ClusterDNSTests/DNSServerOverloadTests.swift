@@ -73,7 +73,7 @@ struct DNSServerOverloadTests {
         }
         let connections = clients
         // One in the handler, one held by the worker, one queued: at least three are turned away.
-        try await eventually("the overflow is answered SERVFAIL", timeout: .seconds(5)) {
+        try await eventually("the overflow is answered SERVFAIL", timeout: .seconds(20)) {
             connections.filter { !$0.received.isEmpty }.count >= 3
         }
         let early = try connections.flatMap(\.received).map { try DNSMessage.parse($0) }
@@ -81,7 +81,7 @@ struct DNSServerOverloadTests {
         #expect(handler.started.count == 1)
 
         handler.gate.open()
-        try await eventually("every query has one answer", timeout: .seconds(5)) { connections.allSatisfy { $0.received.count == 1 } }
+        try await eventually("every query has one answer", timeout: .seconds(20)) { connections.allSatisfy { $0.received.count == 1 } }
         let answers = try connections.map { try DNSMessage.parse($0.received[0]) }
         #expect(answers.count { $0.responseCode == .noError } == handler.started.count)
         #expect(answers.count { $0.responseCode == .serverFailure } == 6 - handler.started.count)
@@ -95,7 +95,7 @@ struct DNSServerOverloadTests {
         let server = try await Self.start(handler)
         let client = try await RawUDPClient.connect(port: server.port)
         try await client.send(WireBytes.query("www.test.example"))
-        try await eventually("the handler is asked", timeout: .seconds(5)) { handler.started.count == 1 }
+        try await eventually("the handler is asked", timeout: .seconds(20)) { handler.started.count == 1 }
         await server.stop()
         #expect(handler.cancelled.count == 1)
         await client.close()

@@ -63,7 +63,7 @@ struct DNSServerTests {
         ])
     func formatErrors(_ transport: DNSClient.Transport, _ bytes: [UInt8]) async throws {
         try await withTestServer { server, handler in
-            let answer = try #require(try await DNSClient.sendRaw(bytes, server: server.host, port: server.port, transport: transport))
+            let answer = try #require(try await DNSClient.sendRaw(bytes, server: server.host, port: server.port, transport: transport, timeout: .seconds(10)))
             let response = try DNSMessage.parse(answer)
             #expect(response.id == 0x5151 && response.isResponse && response.responseCode == .formatError && response.questions.isEmpty)
             #expect(handler.questions.count == 0)
@@ -74,7 +74,7 @@ struct DNSServerTests {
     func otherOpcode(_ transport: DNSClient.Transport) async throws {
         try await withTestServer { server, handler in
             let status = WireBytes.header(id: 0x0202, flags: 2 << 11) + WireBytes.question(Self.www)
-            let response = try DNSMessage.parse(try #require(try await DNSClient.sendRaw(status, server: server.host, port: server.port, transport: transport)))
+            let response = try DNSMessage.parse(try #require(try await DNSClient.sendRaw(status, server: server.host, port: server.port, transport: transport, timeout: .seconds(10))))
             #expect(response.id == 0x0202 && response.opcode == 2 && response.responseCode == .notImplemented)
             #expect(handler.questions.count == 0)
         }
@@ -87,7 +87,7 @@ struct DNSServerTests {
             try await client.send([0x12, 0x34, 0x01])
             try await client.send(WireBytes.header(id: 0x9999, flags: 0x8000) + WireBytes.question(Self.www))
             try await client.send(WireBytes.query(Self.www, id: 0x7777))
-            try await eventually("the query is answered", timeout: .seconds(5)) { !client.received.isEmpty }
+            try await eventually("the query is answered", timeout: .seconds(20)) { !client.received.isEmpty }
             // UDP on loopback keeps order, and the ignored datagrams would have been answered at
             // once, before the handler's answer: only the query's answer came.
             #expect(try client.received.map { try DNSMessage.parse($0).id } == [0x7777])
@@ -100,7 +100,7 @@ struct DNSServerTests {
         try await withTestServer { server, _ in
             let client = try await RawTCPClient.connect(port: server.port)
             try await client.send(message: [0x12, 0x34, 0x01])
-            try await eventually("the server closes the connection", timeout: .seconds(5)) { client.isClosed }
+            try await eventually("the server closes the connection", timeout: .seconds(20)) { client.isClosed }
             #expect(client.received.isEmpty)
         }
     }
@@ -109,7 +109,7 @@ struct DNSServerTests {
     func longAnswer() async throws {
         try await withTestServer { server, _ in
             let query = DNSMessage.query(id: 1, name: "big.test.example", type: .a).serialized()
-            let udp = try #require(try await DNSClient.sendRaw(query, server: server.host, port: server.port, transport: .udp))
+            let udp = try #require(try await DNSClient.sendRaw(query, server: server.host, port: server.port, transport: .udp, timeout: .seconds(10)))
             #expect(udp.count <= 512)
             let truncated = try DNSMessage.parse(udp)
             #expect(truncated.isTruncated && truncated.answers.count < TestZone.bigCount)
@@ -131,7 +131,7 @@ struct DNSServerTests {
     func ednsPayloadHonoured(_ payloadSize: UInt16) async throws {
         try await withTestServer { server, _ in
             let query = DNSMessage.query(id: 9, name: "big.test.example", type: .a, ednsUDPPayloadSize: payloadSize).serialized()
-            let bytes = try #require(try await DNSClient.sendRaw(query, server: server.host, port: server.port))
+            let bytes = try #require(try await DNSClient.sendRaw(query, server: server.host, port: server.port, timeout: .seconds(10)))
             let response = try DNSMessage.parse(bytes)
             #expect(bytes.count <= min(Int(payloadSize), 4096) && bytes.count > 512)
             #expect(response.ednsUDPPayloadSize == 4096)
@@ -154,7 +154,7 @@ struct DNSServerTests {
             // All five in one write, then the end of the stream.
             try await client.send(stream)
             try await client.finishSending()
-            try await eventually("all five are answered and the server closes", timeout: .seconds(5)) {
+            try await eventually("all five are answered and the server closes", timeout: .seconds(20)) {
                 client.received.count == ids.count && client.isClosed
             }
             let responses = try client.received.map { try DNSMessage.parse($0) }
@@ -170,8 +170,8 @@ struct DNSServerTests {
         try await withTestServer(configuration: configuration) { server, _ in
             let client = try await RawTCPClient.connect(port: server.port)
             try await client.send(message: WireBytes.query(Self.www))
-            try await eventually("the query is answered", timeout: .seconds(5)) { client.received.count == 1 }
-            try await eventually("the idle connection is closed", timeout: .seconds(5)) { client.isClosed }
+            try await eventually("the query is answered", timeout: .seconds(20)) { client.received.count == 1 }
+            try await eventually("the idle connection is closed", timeout: .seconds(20)) { client.isClosed }
         }
     }
 
@@ -181,9 +181,9 @@ struct DNSServerTests {
         let server = try await DNSServer.start(host: "127.0.0.1", port: 0, handler: handler, logger: .init(label: "test"))
         let client = try await RawTCPClient.connect(port: server.port)
         try await client.send(message: WireBytes.query(Self.www))
-        try await eventually("the query is answered", timeout: .seconds(5)) { client.received.count == 1 }
+        try await eventually("the query is answered", timeout: .seconds(20)) { client.received.count == 1 }
         await server.stop()
-        try await eventually("the connection is closed", timeout: .seconds(5)) { client.isClosed }
+        try await eventually("the connection is closed", timeout: .seconds(20)) { client.isClosed }
         await #expect(throws: DNSClientError.self) {
             try await DNSClient.query(Self.www, type: .a, server: server.host, port: server.port, transport: .tcp)
         }
