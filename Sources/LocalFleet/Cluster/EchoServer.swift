@@ -8,16 +8,7 @@ import NIOPosix
 // tutorial's Flask app returns: `{"message", "pod_name", "pod_namespace", "cluster_id"}`.
 
 /// A running echo server; `stop()` closes it.
-final class EchoServer: RunningListener {
-    let host: String
-    let port: Int
-    private let channel: any Channel
-
-    private init(host: String, port: Int, channel: any Channel) {
-        self.host = host
-        self.port = port
-        self.channel = channel
-    }
+enum EchoServer {
 
     /// The body every request gets.
     static func body(podName: String, podNamespace: String, clusterID: String) -> [UInt8] {
@@ -27,7 +18,7 @@ final class EchoServer: RunningListener {
         return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])).map { Array($0) } ?? []
     }
 
-    static func start(host: String, port: Int, body: [UInt8]) async throws -> EchoServer {
+    static func start(host: String, port: Int, body: [UInt8]) async throws -> BoundListener {
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -38,11 +29,7 @@ final class EchoServer: RunningListener {
                 }
             }
             .bind(host: host, port: port).get()
-        return EchoServer(host: host, port: channel.localAddress?.port ?? port, channel: channel)
-    }
-
-    func stop() async {
-        try? await channel.close()
+        return BoundListener(host: host, requestedPort: port, channel: channel)
     }
 }
 

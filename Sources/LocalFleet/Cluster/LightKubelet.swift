@@ -3,6 +3,7 @@ import KubeClient
 import KubeModel
 import KubeRuntime
 import Logging
+import NIOCore
 
 // The local fleet's kubelet: every Pod of a member gets an IP from the member's pod range
 // (127.<10+i>.0.0/16) and, when its containers run the built-in app (`fleetnet/echo`, or the
@@ -31,6 +32,24 @@ protocol RunningListener: Sendable {
     var host: String { get }
     var port: Int { get }
     func stop() async
+}
+
+/// A bound NIO channel as a running listener: its address, and closing it stops it.
+final class BoundListener: RunningListener {
+    let host: String
+    let port: Int
+    private let channel: any Channel
+
+    /// `channel` bound on `host` (for port 0, its actual port is read from the channel).
+    init(host: String, requestedPort: Int, channel: any Channel) {
+        self.host = host
+        self.port = channel.localAddress?.port ?? requestedPort
+        self.channel = channel
+    }
+
+    func stop() async {
+        try? await channel.close()
+    }
 }
 
 /// The app servers running for each Pod.

@@ -12,14 +12,14 @@ import Logging
 
 /// The proxies running for each Service.
 actor LoadBalancers {
-    private var proxies: [ObjectKey: [TCPProxy]] = [:]
+    private var proxies: [ObjectKey: [BoundListener]] = [:]
 
     func ensure(_ service: ObjectKey, host: String, ports: [Int], backends: @escaping @Sendable (Int) -> [Backend]) async throws {
         let running = proxies[service] ?? []
         if running.map(\.port).sorted() == ports.sorted(), running.allSatisfy({ $0.host == host }) { return }
         for proxy in running { await proxy.stop() }
         proxies[service] = nil
-        var started: [TCPProxy] = []
+        var started: [BoundListener] = []
         do {
             for port in ports {
                 started.append(try await TCPProxy.start(host: host, port: port) { backends(port) })

@@ -64,18 +64,9 @@ enum SocatApp {
 
 /// A TCP server that writes one reply to each connection, then half-closes it and closes once the
 /// client is done (or after two seconds), as socat does when its `SYSTEM:echo` ends.
-final class TextReplyServer: RunningListener {
-    let host: String
-    let port: Int
-    private let channel: any Channel
+enum TextReplyServer {
 
-    private init(host: String, port: Int, channel: any Channel) {
-        self.host = host
-        self.port = port
-        self.channel = channel
-    }
-
-    static func start(host: String, port: Int, reply: [UInt8]) async throws -> TextReplyServer {
+    static func start(host: String, port: Int, reply: [UInt8]) async throws -> BoundListener {
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -86,11 +77,7 @@ final class TextReplyServer: RunningListener {
                 }
             }
             .bind(host: host, port: port).get()
-        return TextReplyServer(host: host, port: channel.localAddress?.port ?? port, channel: channel)
-    }
-
-    func stop() async {
-        try? await channel.close()
+        return BoundListener(host: host, requestedPort: port, channel: channel)
     }
 }
 
@@ -123,29 +110,16 @@ private final class ReplyOnConnect: ChannelInboundHandler {
 }
 
 /// A UDP server that answers each datagram with one reply.
-final class UDPReplyServer: RunningListener {
-    let host: String
-    let port: Int
-    private let channel: any Channel
+enum UDPReplyServer {
 
-    private init(host: String, port: Int, channel: any Channel) {
-        self.host = host
-        self.port = port
-        self.channel = channel
-    }
-
-    static func start(host: String, port: Int, reply: [UInt8]) async throws -> UDPReplyServer {
+    static func start(host: String, port: Int, reply: [UInt8]) async throws -> BoundListener {
         let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(Replier(reply: reply)) }
             }
             .bind(host: host, port: port).get()
-        return UDPReplyServer(host: host, port: channel.localAddress?.port ?? port, channel: channel)
-    }
-
-    func stop() async {
-        try? await channel.close()
+        return BoundListener(host: host, requestedPort: port, channel: channel)
     }
 
     private final class Replier: ChannelInboundHandler {

@@ -13,20 +13,11 @@ struct Backend: Sendable, Hashable {
     var port: Int
 }
 
-final class TCPProxy: RunningListener {
-    let host: String
-    let port: Int
-    private let channel: any Channel
-
-    private init(host: String, port: Int, channel: any Channel) {
-        self.host = host
-        self.port = port
-        self.channel = channel
-    }
+enum TCPProxy {
 
     /// Starts listening; `backends` is asked for the current ready endpoints on every connection,
     /// which go to them round-robin.
-    static func start(host: String, port: Int, backends: @escaping @Sendable () -> [Backend]) async throws -> TCPProxy {
+    static func start(host: String, port: Int, backends: @escaping @Sendable () -> [Backend]) async throws -> BoundListener {
         let turn = Atomic<Int>(0)
         return try await start(host: host, port: port) { _ in
             let candidates = backends()
@@ -37,7 +28,7 @@ final class TCPProxy: RunningListener {
 
     /// Starts listening; `choose` names the backend of each connection from the client's IP (nil:
     /// refuse the connection).
-    static func start(host: String, port: Int, choose: @escaping @Sendable (_ clientIP: String?) -> Backend?) async throws -> TCPProxy {
+    static func start(host: String, port: Int, choose: @escaping @Sendable (_ clientIP: String?) -> Backend?) async throws -> BoundListener {
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -63,11 +54,7 @@ final class TCPProxy: RunningListener {
                     .flatMapError { _ in inbound.close() }
             }
             .bind(host: host, port: port).get()
-        return TCPProxy(host: host, port: channel.localAddress?.port ?? port, channel: channel)
-    }
-
-    func stop() async {
-        try? await channel.close()
+        return BoundListener(host: host, requestedPort: port, channel: channel)
     }
 }
 

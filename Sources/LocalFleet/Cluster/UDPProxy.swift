@@ -6,23 +6,14 @@ import NIOPosix
 // entry), through a socket of the flow's own, and whose replies come back from `ClusterIP:port`.
 // A flow idle for `flowTimeout` is forgotten (its next datagram chooses again).
 
-final class UDPProxy: RunningListener {
-    let host: String
-    let port: Int
-    private let channel: any Channel
+enum UDPProxy {
 
     /// How long a flow without traffic keeps its backend.
     static let flowTimeout: TimeAmount = .seconds(30)
 
-    private init(host: String, port: Int, channel: any Channel) {
-        self.host = host
-        self.port = port
-        self.channel = channel
-    }
-
     /// Starts listening; `choose` names the backend of each new flow from the client's IP (nil:
     /// drop the datagram).
-    static func start(host: String, port: Int, choose: @escaping @Sendable (_ clientIP: String?) -> Backend?) async throws -> UDPProxy {
+    static func start(host: String, port: Int, choose: @escaping @Sendable (_ clientIP: String?) -> Backend?) async throws -> BoundListener {
         let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelInitializer { channel in
@@ -31,11 +22,7 @@ final class UDPProxy: RunningListener {
                 }
             }
             .bind(host: host, port: port).get()
-        return UDPProxy(host: host, port: channel.localAddress?.port ?? port, channel: channel)
-    }
-
-    func stop() async {
-        try? await channel.close()
+        return BoundListener(host: host, requestedPort: port, channel: channel)
     }
 }
 
