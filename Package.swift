@@ -221,6 +221,7 @@ let package = Package(
             dependencies: [
                 "LocalFleet",
                 "ClusterDNS",
+                "KubeRuntime",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 "FleetAPI",

@@ -2,6 +2,7 @@ import ClusterDNS
 import Foundation
 import KubeClient
 import KubeModel
+import KubeRuntime
 import KubeServer
 @testable import LocalFleet
 import Logging
@@ -185,6 +186,31 @@ import Testing
             let answer = try await DNSClient.query("web.work.svc.cluster.local", type: .a, server: host, port: port)
             #expect(answer.responseCode == .noError && answer.answers.count == 1, "still serving: \(answer)")
         }
+    }
+
+    @Test("kube-proxy's rule: a Service port is served by the slices' port of its name only, ready endpoints only")
+    func backendsComeFromTheSlicePortOfTheSameName() {
+        let slices = InformerStore<EndpointSlice>()
+        func slice(_ name: String, ports: [EndpointPort], _ addresses: [(String, Bool)]) -> EndpointSlice {
+            EndpointSlice(
+                metadata: ObjectMeta(name: name, namespace: "work", labels: ["kubernetes.io/service-name": "web"]),
+                endpoints: addresses.map { Endpoint(addresses: [$0.0], conditions: EndpointConditions(ready: $0.1)) }, ports: ports)
+        }
+        slices.replace(
+            all: [
+                slice("a", ports: [EndpointPort(name: "tcp", protocol: "TCP", port: 42)], [("127.11.0.1", true), ("127.11.0.2", false)]),
+                slice("b", ports: [EndpointPort(name: "tcp2", protocol: "TCP", port: 42)], [("127.12.0.1", true)]),
+                slice("c", ports: [], [("127.13.0.1", true)]),
+                slice("d", ports: [EndpointPort(name: "tcp", protocol: "UDP", port: 42)], [("127.14.0.1", true)]),
+            ], resourceVersion: "1")
+        let key = ObjectKey(namespace: "work", name: "web")
+        #expect(
+            ServiceProxyReconciler.readyBackends(of: key, port: ServicePort(name: "tcp", protocol: "TCP", port: 80), in: slices)
+                == [Backend(host: "127.11.0.1", port: 42)])
+        #expect(
+            ServiceProxyReconciler.readyBackends(of: key, port: ServicePort(name: "tcp2", protocol: "TCP", port: 4242), in: slices)
+                == [Backend(host: "127.12.0.1", port: 42)])
+        #expect(ServiceProxyReconciler.readyBackends(of: key, port: ServicePort(name: "other", protocol: "TCP", port: 1), in: slices).isEmpty)
     }
 
     static func readyPodIPs(_ client: KubeClient, labels: String, count: Int) async throws -> [String] {
