@@ -255,6 +255,7 @@ let package = Package(
                 "FleetAPI",
                 "KubeClient",
                 "KubeModel",
+                "KubeTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -67,79 +67,77 @@ public final class LocalFleetSession: Sendable {
     public var memberNames: [String] { clusters.servers.dropFirst().map(\.context) }
 
     /// Starts everything, calls `ready` once the fleet is usable, and serves until cancelled or until
-    /// `ready` returns `false` (e.g. a demo that finished). Everything started is stopped on return.
+    /// `ready` returns `false` (e.g. a demo that finished). Everything started is stopped on return,
+    /// in dependency order: the managers first (controllers and informers stop, leases are
+    /// released while the servers still answer), then the cluster add-ons, the clients and last the
+    /// API servers. The servers run outside this task's cancellation, so Ctrl-C cannot take them
+    /// away from under the managers.
     public func run(_ ready: @escaping @Sendable (Endpoints) async throws -> Bool) async throws {
         let group = ServiceGroup(
             configuration: .init(services: clusters.servers.map { .init(service: $0.server) }, logger: logger))
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            var clients: [String: KubeClient] = [:]
-            var background: [Task<Void, Never>] = []
-            var managerGroup: ServiceGroup?
-            var managerTask: Task<Void, Never>?
-            do {
-                for entry in clusters.servers {
-                    _ = await entry.server.waitUntilListening()
-                    clients[entry.context] = try KubeClient(configuration: try await adminConfiguration(entry), logger: logger)
-                }
-                let kubeconfig = options.directory.appendingPathComponent("kubeconfig")
-                try await clusters.writeKubeconfig(to: kubeconfig)
-                try await bootstrap(clients)
-                var addons: [ClusterAddons] = []
-                for (index, member) in memberNames.enumerated() {
-                    let memberAddons = ClusterAddons(clusterName: member, index: index + 1, client: clients[member]!, logger: logger)
-                    addons.append(memberAddons)
-                    background.append(Task { await memberAddons.run() })
-                }
-                if options.withControllers {
-                    // The managers run as services of one group, so stopping the fleet shuts them
-                    // down gracefully (leases released, probe servers closed) as SIGTERM would.
-                    let services = try await makeManagers().map {
-                        ServiceGroupConfiguration.ServiceConfiguration(service: ClosureService(body: $0))
-                    }
-                    let managers = ServiceGroup(configuration: .init(services: services, logger: logger))
-                    managerGroup = managers
-                    managerTask = Task { [logger] in
-                        do { try await managers.run() } catch { logger.error("fleet networking managers stopped: \(error)") }
-                    }
-                }
-                var servers: [(context: String, url: String)] = []
-                for entry in clusters.servers { servers.append((entry.context, await entry.server.url())) }
-                var members: [MemberEndpoints] = []
-                for (index, memberAddons) in addons.enumerated() {
-                    members.append(
-                        MemberEndpoints(
-                            name: memberAddons.clusterName, server: servers[index + 1].url,
-                            podCIDR: LocalClusters.podCIDR(member: index + 1), serviceCIDR: LocalClusters.serviceCIDR(member: index + 1),
-                            loadBalancerCIDR: LocalClusters.loadBalancerCIDR(member: index + 1), dns: try await memberAddons.dnsAddress()))
-                }
-                let fleetFile = options.directory.appendingPathComponent("fleet.json")
-                try FleetFile(hub: .init(name: "hub", server: servers[0].url), members: members).write(to: fleetFile)
-                let keepRunning = try await ready(
-                    Endpoints(servers: servers, kubeconfig: kubeconfig, clients: clients, members: members, fleetFile: fleetFile))
-                if keepRunning {
-                    // Serve until cancelled (Ctrl-C cancels the command's task).
-                    while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
-                }
-            } catch {
-                await managerGroup?.triggerGracefulShutdown()
-                await managerTask?.value
-                await stop(background, clients: clients, group: group)
-                tasks.cancelAll()
-                throw error
+        let serving = Task { try await group.run() }
+        var clients: [String: KubeClient] = [:]
+        var background: [Task<Void, Never>] = []
+        var managerGroup: ServiceGroup?
+        var managerTask: Task<Void, Never>?
+        let outcome: Result<Void, any Error>
+        do {
+            for entry in clusters.servers {
+                _ = await entry.server.waitUntilListening()
+                clients[entry.context] = try KubeClient(configuration: try await adminConfiguration(entry), logger: logger)
             }
-            await managerGroup?.triggerGracefulShutdown()
-            await managerTask?.value
-            await stop(background, clients: clients, group: group)
-            try await tasks.waitForAll()
+            let kubeconfig = options.directory.appendingPathComponent("kubeconfig")
+            try await clusters.writeKubeconfig(to: kubeconfig)
+            try await bootstrap(clients)
+            var addons: [ClusterAddons] = []
+            for (index, member) in memberNames.enumerated() {
+                let memberAddons = ClusterAddons(clusterName: member, index: index + 1, client: clients[member]!, logger: logger)
+                addons.append(memberAddons)
+                background.append(Task { await memberAddons.run() })
+            }
+            if options.withControllers {
+                // The managers run as services of one group, so stopping the fleet shuts them
+                // down gracefully (leases released, probe servers closed) as SIGTERM would.
+                let services = try await makeManagers().map {
+                    ServiceGroupConfiguration.ServiceConfiguration(service: ClosureService(body: $0))
+                }
+                let managers = ServiceGroup(configuration: .init(services: services, logger: logger))
+                managerGroup = managers
+                managerTask = Task { [logger] in
+                    do { try await managers.run() } catch { logger.error("fleet networking managers stopped: \(error)") }
+                }
+            }
+            var servers: [(context: String, url: String)] = []
+            for entry in clusters.servers { servers.append((entry.context, await entry.server.url())) }
+            var members: [MemberEndpoints] = []
+            for (index, memberAddons) in addons.enumerated() {
+                members.append(
+                    MemberEndpoints(
+                        name: memberAddons.clusterName, server: servers[index + 1].url,
+                        podCIDR: LocalClusters.podCIDR(member: index + 1), serviceCIDR: LocalClusters.serviceCIDR(member: index + 1),
+                        loadBalancerCIDR: LocalClusters.loadBalancerCIDR(member: index + 1), dns: try await memberAddons.dnsAddress()))
+            }
+            let fleetFile = options.directory.appendingPathComponent("fleet.json")
+            try FleetFile(hub: .init(name: "hub", server: servers[0].url), members: members).write(to: fleetFile)
+            let keepRunning = try await ready(
+                Endpoints(servers: servers, kubeconfig: kubeconfig, clients: clients, members: members, fleetFile: fleetFile))
+            if keepRunning {
+                // Serve until cancelled (Ctrl-C cancels the command's task).
+                while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
+            }
+            outcome = .success(())
+        } catch {
+            outcome = .failure(error)
         }
-    }
-
-    private func stop(_ background: [Task<Void, Never>], clients: [String: KubeClient], group: ServiceGroup) async {
+        await managerGroup?.triggerGracefulShutdown()
+        await managerTask?.value
         for task in background { task.cancel() }
         for task in background { await task.value }
         for client in clients.values { try? await client.shutdown() }
         await group.triggerGracefulShutdown()
+        let served = await serving.result
+        try outcome.get()
+        try served.get()
     }
 
     /// The admin identity of a cluster (its kubeconfig user).

@@ -104,6 +104,14 @@ import Testing
         }
     }
 
+    /// Log lines at warning level or above, in klog's (`W…`/`E…`) or swift-log's format.
+    static func warningsAndErrors(_ log: String) -> [String] {
+        log.split(separator: "\n").map(String.init).filter { line in
+            if let first = line.first, "WEF".contains(first), line.dropFirst().prefix(4).allSatisfy(\.isNumber) { return true }
+            return [" warning ", " error ", " critical "].contains { line.contains($0) }
+        }
+    }
+
     /// Waits for `process` to exit (SIGKILL after `timeout`); returns its status and reason.
     static func waitForExit(_ process: Process, timeout: Duration) async -> (Int32, Process.TerminationReason) {
         let deadline = ContinuousClock.now + timeout
@@ -211,16 +219,26 @@ import Testing
             }
             try await http.shutdown()
 
+            // Graceful stop: every process exits 0 within a bound (the goal is 2 s; the bound
+            // allows for a loaded 2-core machine) and logs no warning or error while stopping —
+            // controllers and informers stop before the clients, and leases are released.
+            let logLengths = processes.map { (try? Data(contentsOf: $0.log).count) ?? 0 }
+            let stopping = ContinuousClock.now
             for running in processes { running.process.terminate() }  // SIGTERM
-            for running in processes {
+            for (index, running) in processes.enumerated() {
                 let (status, reason) = await Self.waitForExit(running.process, timeout: .seconds(30))
                 #expect(reason == .exit && status == 0, "\(running.name) exited with \(status) (\(reason))")
                 let log = (try? String(contentsOf: running.log, encoding: .utf8)) ?? ""
                 #expect(log.contains("FLAG: --leader-elect=\"true\""), "\(running.name) logs its flags")
+                let whileStopping = String(decoding: Data(log.utf8).dropFirst(logLengths[index]), as: UTF8.self)
+                let complaints = Self.warningsAndErrors(whileStopping)
+                #expect(complaints.isEmpty, "\(running.name) logged while stopping:\n\(complaints.joined(separator: "\n"))")
                 if reason != .exit || status != 0 {
                     print("---- \(running.name) log (tail) ----\n\(log.suffix(4000))")
                 }
             }
+            let stopped = ContinuousClock.now - stopping
+            #expect(stopped < .seconds(6), "SIGTERM to exit took \(stopped) for all processes")
             try? FileManager.default.removeItem(at: work)
         }
     }
