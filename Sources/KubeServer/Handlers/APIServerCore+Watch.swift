@@ -3,7 +3,8 @@ import KubeModel
 // Watches as kube-apiserver serves them: from a resourceVersion (replaying retained history,
 // or an ERROR event with 410 Expired when it is too old), from "now", or from "any" ("0" or
 // unset, which first sends the current objects as ADDED). Selector transitions turn into
-// ADDED/DELETED as on a real server: an object that stops matching is reported as DELETED.
+// ADDED/DELETED as on a real server: an object that stops matching is reported as DELETED,
+// carrying its previous (last matching) state with the new resourceVersion.
 
 public struct WatchEvent: Sendable {
     public var type: String
@@ -45,7 +46,12 @@ public struct WatchSession: Sendable {
             switch (matchedBefore, matchesNow) {
             case (true, true): return WatchEvent(type: "MODIFIED", object: object, source: event)
             case (false, true): return WatchEvent(type: "ADDED", object: object, source: event)
-            case (true, false): return WatchEvent(type: "DELETED", object: object, source: event)
+            case (true, false):
+                // As kube-apiserver's cacher: the object as the watcher last saw it (the state
+                // that matched), stamped with the resourceVersion of the change that ended the match.
+                var last = core.presented(event.previous ?? event.object, as: definition)
+                last[path: ["metadata", "resourceVersion"]] = .string(String(event.revision))
+                return WatchEvent(type: "DELETED", object: last, source: event)
             case (false, false): return nil
             }
         case .deleted:
