@@ -89,6 +89,7 @@ let package = Package(
                 "KubeClient",
                 "KubeModel",
                 "KubeServer",
+                "KubeTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -151,6 +151,20 @@ struct InformerTests {
         #expect(harness.source.calls == ["list", "watch 7", "watch 7"])
     }
 
+    @Test("a watch the server closes without any event after a second or more is resumed at once", .timeLimit(.minutes(1)))
+    func longQuietWatchResumesAtOnce() async {
+        let held = ScriptedListWatch<ConfigMap>.HeldWatch()
+        let harness = InformerHarness(lists: [.items([], resourceVersion: "7")], watches: [.held(held)])
+        await harness.run(untilCalls: 2) {
+            harness.clock.advance(by: .seconds(1))
+            held.close()
+            // No further clock advance: the next watch starts without a backoff (client-go's rule:
+            // only a watch shorter than a second without events is "very short").
+            await harness.source.waitForCalls(3)
+        }
+        #expect(harness.source.calls == ["list", "watch 7", "watch 7"])
+    }
+
     @Test("backoff delays double up to 30 s and stretch by the jitter", arguments: [0.0, 0.5])
     func backoffSequence(random: Double) {
         var backoff = InformerBackoff(random: { random })

@@ -19,6 +19,34 @@ final class ScriptedListWatch<Object: Resource>: ListWatch, Sendable {
         case eventsThenFailure([ListWatchEvent<Object>], any Error)
         /// Opening the watch fails.
         case failure(any Error)
+        /// The watch stays open, without events, until the test closes it through the handle.
+        case held(HeldWatch)
+    }
+
+    /// A watch the test closes when it likes.
+    final class HeldWatch: Sendable {
+        private struct State {
+            var continuation: AsyncThrowingStream<ListWatchEvent<Object>, any Error>.Continuation?
+            var isClosed = false
+        }
+        private let state = Mutex(State())
+
+        func attach(_ continuation: AsyncThrowingStream<ListWatchEvent<Object>, any Error>.Continuation) {
+            let closed = state.withLock { state -> Bool in
+                state.continuation = continuation
+                return state.isClosed
+            }
+            if closed { continuation.finish() }
+        }
+
+        /// Ends the watch normally (also when it is called before the watch is attached).
+        func close() {
+            let continuation = state.withLock { state in
+                state.isClosed = true
+                return state.continuation
+            }
+            continuation?.finish()
+        }
     }
 
     private struct State {
@@ -76,6 +104,8 @@ final class ScriptedListWatch<Object: Resource>: ListWatch, Sendable {
             continuation.finish(throwing: error)
         case .failure(let error):
             throw error
+        case .held(let handle):
+            handle.attach(continuation)
         }
         return stream
     }

@@ -67,9 +67,18 @@ public struct ManagerUnit: Sendable {
     }
 }
 
-/// A leader-election identity as controller-runtime makes it: `<hostname>_<uuid>`.
-public func defaultLeaderElectionIdentity() -> String {
-    "\(ProcessInfo.processInfo.hostName)_\(UUID().uuidString.lowercased())"
+/// The leader-election identity of this process: the pod's name, so that a manager killed and
+/// restarted in the same pod (a container restart) finds the lease held by itself and takes it
+/// back at once instead of waiting out the lease duration. The name comes from `POD_NAME` (the
+/// manifests set it from the downward API), else — inside a pod, where the hostname is the pod's
+/// name — from the hostname. Outside a pod several processes may share a hostname, so the
+/// identity is then `<hostname>_<uuid>` as controller-runtime makes it, unique per process.
+public func defaultLeaderElectionIdentity(
+    environment: [String: String] = ProcessInfo.processInfo.environment, hostName: String = ProcessInfo.processInfo.hostName
+) -> String {
+    if let pod = environment[ManagerEnvironment.podName], !pod.isEmpty { return pod }
+    if environment[ManagerEnvironment.inClusterHost] != nil, !hostName.isEmpty { return hostName }
+    return "\(hostName)_\(UUID().uuidString.lowercased())"
 }
 
 /// Runs `units` and shuts `clients` down afterwards; rethrows the first failure.

@@ -80,7 +80,8 @@ extension ObjectAPI {
         }
         let request = KubeRequest(path: endpoint.collectionPath(), query: query)
         let response = try await client.stream(request)
-        return WatchStream(body: response.body, decode: { try Self.decodeObject($0) }, request: client.describe(request))
+        return WatchStream(
+            body: response.body, decode: { try Self.decodeObject($0) }, request: client.describe(request), reachability: client.reachability)
     }
 
     /// Creates `object` in the API's namespace (or the object's own when the API has none).

@@ -43,18 +43,21 @@ public struct WatchStream<Object: Sendable>: AsyncSequence, Sendable {
     let body: HTTPClientResponse.Body
     let decode: @Sendable (JSONValue) throws -> Object
     let request: String
+    /// The client's reachability, told when the stream breaks.
+    let reachability: ServerReachability?
 
     /// A line longer than this ends the watch with an error instead of growing without bound.
     static var maximumEventSize: Int { 64 * 1024 * 1024 }
 
     public func makeAsyncIterator() -> Iterator {
-        Iterator(body: body.makeAsyncIterator(), decode: decode, request: request)
+        Iterator(body: body.makeAsyncIterator(), decode: decode, request: request, reachability: reachability)
     }
 
     public struct Iterator: AsyncIteratorProtocol {
         var body: HTTPClientResponse.Body.AsyncIterator
         let decode: @Sendable (JSONValue) throws -> Object
         let request: String
+        let reachability: ServerReachability?
         var pending: [UInt8] = []
         var scanned = 0
         var isFinished = false
@@ -77,7 +80,9 @@ public struct WatchStream<Object: Sendable>: AsyncSequence, Sendable {
                 } catch {
                     isFinished = true
                     if Task.isCancelled { return nil }
-                    throw KubeClientError(kind: .transport, message: "watch stream failed", request: request, underlying: error)
+                    var failure = KubeClientError(kind: .transport, message: "watch stream failed", request: request, underlying: error)
+                    failure.outage = reachability?.failed()
+                    throw failure
                 }
                 guard let chunk else {
                     isFinished = true

@@ -20,6 +20,9 @@ public final class KubeClient: Sendable {
     let httpClient: HTTPClient
     let credentials: RequestCredentials
     let logger: Logger
+    /// Whether the server answers, as this client's requests found; transport failures open an
+    /// outage that a probe closes once the server answers again (see `ServerReachability`).
+    public let reachability: ServerReachability
     /// The base URL requests go to: the server URL, with its host replaced by `tls-server-name`
     /// when set (the real address is then reached through the pool's DNS override).
     private let requestBase: String
@@ -54,10 +57,28 @@ public final class KubeClient: Sendable {
         httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
         let tlsFiles = scheme == "https" && configuration.tls.hasFiles ? TLSCredentialFiles(settings: configuration.tls, initial: tls) : nil
         credentials = RequestCredentials(configuration: configuration, baseTLS: tls, tlsFiles: tlsFiles)
+        reachability = ServerReachability()
+        reachability.install { [weak self] in await self?.probeReadiness() ?? false }
+    }
+
+    /// One `GET /readyz`, bounded by 2 s, without retries: whether the server answers with a code
+    /// below 500 (401 and 403 count: the server is up, it just does not let this client look).
+    func probeReadiness() async -> Bool {
+        let request = KubeRequest(path: "/readyz", accept: "text/plain, */*")
+        do {
+            return try await withDeadline(.seconds(2), request: request, marksOutage: false) { [self] in
+                let response = try await send(request, credentials: try await credentials.current(), marksOutage: false)
+                _ = try? await response.body.collect(upTo: 1 << 20)
+                return response.status.code < 500
+            }
+        } catch {
+            return false
+        }
     }
 
     /// Closes pooled connections. Call once; outstanding requests and watches fail.
     public func shutdown() async throws {
+        reachability.shutDown()
         try await httpClient.shutdown()
     }
 
@@ -115,7 +136,8 @@ public final class KubeClient: Sendable {
                 try Task.checkCancellation()
                 guard let delay = configuration.retry.delay(after: error, attempt: number, isRead: request.isRead) else { throw error }
                 logger.debug("retrying request", metadata: ["request": "\(describe(request))", "error": "\(error)", "delay": "\(delay)"])
-                try await Task.sleep(for: delay)
+                // A server that was unreachable is retried as soon as it answers again.
+                try await error.waitForRetry(delay)
                 number += 1
             }
         }
@@ -139,7 +161,7 @@ public final class KubeClient: Sendable {
         }
     }
 
-    private func send(_ request: KubeRequest, credentials: Credentials) async throws -> HTTPClientResponse {
+    private func send(_ request: KubeRequest, credentials: Credentials, marksOutage: Bool = true) async throws -> HTTPClientResponse {
         var http = HTTPClientRequest(url: requestBase + request.pathAndQuery)
         http.method = HTTPMethod(rawValue: request.method)
         http.headers.add(name: "Accept", value: request.accept)
@@ -157,7 +179,9 @@ public final class KubeClient: Sendable {
             throw error
         } catch {
             if Task.isCancelled { throw CancellationError() }
-            throw KubeClientError(kind: .transport, message: "request failed", request: describe(request), underlying: error)
+            var failure = KubeClientError(kind: .transport, message: "request failed", request: describe(request), underlying: error)
+            if marksOutage { failure.outage = reachability.failed() }
+            throw failure
         }
     }
 
@@ -167,7 +191,9 @@ public final class KubeClient: Sendable {
             return Array(buffer.readableBytesView)
         } catch {
             if Task.isCancelled { throw CancellationError() }
-            throw KubeClientError(kind: .transport, message: "reading the response failed", request: describe(request), underlying: error)
+            var failure = KubeClientError(kind: .transport, message: "reading the response failed", request: describe(request), underlying: error)
+            failure.outage = reachability.failed()
+            throw failure
         }
     }
 
@@ -200,7 +226,7 @@ public final class KubeClient: Sendable {
     }
 
     private func withDeadline<T: Sendable>(
-        _ timeout: Duration?, request: KubeRequest, _ body: @escaping @Sendable () async throws -> T
+        _ timeout: Duration?, request: KubeRequest, marksOutage: Bool = true, _ body: @escaping @Sendable () async throws -> T
     ) async throws -> T {
         guard let timeout else { return try await body() }
         return try await withThrowingTaskGroup(of: T?.self) { group in
@@ -211,7 +237,9 @@ public final class KubeClient: Sendable {
             }
             defer { group.cancelAll() }
             if case let value?? = try await group.next() { return value }
-            throw KubeClientError(kind: .transport, message: "timed out after \(timeout)", request: describe(request))
+            var failure = KubeClientError(kind: .transport, message: "timed out after \(timeout)", request: describe(request))
+            if marksOutage { failure.outage = reachability.failed() }
+            throw failure
         }
     }
 }

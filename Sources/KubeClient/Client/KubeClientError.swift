@@ -31,6 +31,10 @@ public struct KubeClientError: Error, Sendable, CustomStringConvertible {
     public var message: String
     /// The error that caused this one, if any.
     public var underlying: (any Error)?
+    /// For transport errors: the period in which the server did not answer that this failure
+    /// opened or fell into. Waiting for its end (`ServerOutage.ended()`) is how to retry as soon
+    /// as the server is back.
+    public var outage: ServerOutage?
 
     public init(kind: Kind, message: String, status: Status? = nil, request: String? = nil, underlying: (any Error)? = nil) {
         self.kind = kind
@@ -43,6 +47,22 @@ public struct KubeClientError: Error, Sendable, CustomStringConvertible {
     /// An API error from a `Status` (e.g. a watch's ERROR event).
     public init(status: Status, request: String? = nil) {
         self.init(kind: .status, message: status.message ?? status.reason ?? "unknown error", status: status, request: request)
+    }
+
+    /// Sleeps `delay`, or less when this error came from an outage that ends first (returning at
+    /// once when it already has: the server answered since the failure).
+    public func waitForRetry(_ delay: Duration) async throws {
+        guard let outage else {
+            try await Task.sleep(for: delay)
+            return
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await Task.sleep(for: delay) }
+            group.addTask { await outage.ended() }
+            try await group.next()
+            group.cancelAll()
+        }
+        try Task.checkCancellation()
     }
 
     static func configuration(_ message: String) -> KubeClientError {

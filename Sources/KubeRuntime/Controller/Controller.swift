@@ -10,7 +10,9 @@ import Metrics
 /// - thrown `TerminalError` → counted as an error, not requeued (backoff forgotten);
 /// - a write that lost a race (409 Conflict or AlreadyExists) → counted as an error, requeued on
 ///   a per-key backoff outside the shared token bucket;
-/// - any other thrown error → counted as an error, requeued rate-limited;
+/// - any other thrown error → counted as an error, requeued rate-limited; when the API server
+///   did not answer at all (a transport error with a `ServerOutage`), the request is also retried
+///   as soon as the server answers again, instead of waiting out a backoff that grew meanwhile;
 /// - `.requeue(after:)` → backoff forgotten, requeued after the delay;
 /// - `.requeueWithBackoff` → requeued rate-limited;
 /// - `.done` → backoff forgotten.
@@ -33,6 +35,8 @@ public final class Controller<R: Reconciler>: Sendable {
     /// Run in order before the workers start; `ControllerBuilder` uses them to wait for its
     /// informers' caches and to queue every object already cached.
     private let preparations: [@Sendable (WorkQueue<Request>) async -> Void]
+    /// Requests whose last reconcile failed because an API server did not answer.
+    private let parked: OutageParking<Request>
 
     /// - Parameters:
     ///   - name: the `controller` metrics dimension, the queue's name and the logger's label.
@@ -73,6 +77,7 @@ public final class Controller<R: Reconciler>: Sendable {
         logger[metadataKey: "controller"] = "\(name)"
         self.logger = logger
         self.preparations = preparations
+        self.parked = OutageParking(queue: queue)
     }
 
     /// Asks for `request` to be reconciled (merged with any pending request for the same key).
@@ -88,6 +93,7 @@ public final class Controller<R: Reconciler>: Sendable {
     public func run() async {
         await withDiscardingTaskGroup { group in
             group.addTask { await self.queue.run() }
+            group.addTask { await self.parked.run() }
             for prepare in preparations {
                 guard !Task.isCancelled else { return }
                 await prepare(queue)
@@ -97,6 +103,7 @@ public final class Controller<R: Reconciler>: Sendable {
                     while let request = await self.queue.get() {
                         await self.process(request)
                     }
+                    self.parked.finish()
                 }
             }
         }
@@ -136,6 +143,7 @@ public final class Controller<R: Reconciler>: Sendable {
                 await queue.addAfterWriteRace(request)
             } else {
                 await queue.addRateLimited(request)
+                if let outage = error.serverOutage { parked.park(request, until: outage) }
             }
             logger.log(
                 level: isConflict ? .info : .warning, isConflict ? "reconcile hit a write conflict; retrying" : "reconcile failed; retrying",

@@ -1,3 +1,4 @@
+import KubeClient
 import KubeModel
 import Logging
 import Synchronization
@@ -75,20 +76,46 @@ public final class Informer<Source: ListWatch>: Sendable {
     /// Lists and watches until the calling task is cancelled.
     public func run() async {
         var machine = InformerStateMachine(backoff: backoff)
+        // The outage the last failure fell into, when the server did not answer at all.
+        var outage: ServerOutage?
         while !Task.isCancelled {
             switch machine.nextStep() {
             case .backOff(let delay):
                 logger.debug("backing off", metadata: ["delay": "\(delay)"])
-                do { try await clock.sleep(for: delay) } catch { return }
+                do { try await backOff(delay, unlessEnded: outage) } catch { return }
             case .list:
-                await list(&machine)
+                outage = await list(&machine)
             case .watch(let resourceVersion):
-                await watch(from: resourceVersion, &machine)
+                outage = await watch(from: resourceVersion, &machine)
             }
         }
     }
 
-    private func list(_ machine: inout InformerStateMachine) async {
+    /// Sleeps `delay`, or until `outage` ends (plus up to 100 ms, so that a client's informers
+    /// do not all reconnect in the same instant) if that comes first: a server that comes back
+    /// is watched again at once, whatever the backoff grew to while it was away. An outage that
+    /// already ended (the server answered since the failure) means: retry now.
+    private func backOff(_ delay: Duration, unlessEnded outage: ServerOutage?) async throws {
+        guard let outage else {
+            try await clock.sleep(for: delay)
+            return
+        }
+        let clock = self.clock
+        let spread = Duration.milliseconds(Int64.random(in: 0...100))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await clock.sleep(for: delay) }
+            group.addTask {
+                await outage.ended()
+                try await clock.sleep(for: spread)
+            }
+            try await group.next()
+            group.cancelAll()
+        }
+        try Task.checkCancellation()
+    }
+
+    /// Lists; returns the server outage a failure fell into, if any.
+    private func list(_ machine: inout InformerStateMachine) async -> ServerOutage? {
         do {
             let result = try await source.list()
             let changes = store.replace(all: result.items, resourceVersion: result.resourceVersion)
@@ -96,14 +123,18 @@ public final class Informer<Source: ListWatch>: Sendable {
             logger.debug("listed", metadata: ["resourceVersion": "\(result.resourceVersion)", "count": "\(result.items.count)"])
             for change in changes { await deliver(change) }
         } catch {
-            guard !Task.isCancelled else { return }
+            guard !Task.isCancelled else { return nil }
             logger.warning("list failed", metadata: ["error": "\(error)"])
             machine.listFailed()
+            return error.serverOutage
         }
+        return nil
     }
 
-    private func watch(from resourceVersion: String, _ machine: inout InformerStateMachine) async {
+    /// Watches; returns the server outage a failure fell into, if any.
+    private func watch(from resourceVersion: String, _ machine: inout InformerStateMachine) async -> ServerOutage? {
         var receivedEvents = false
+        let opened = clock.now
         do {
             let events = try await source.watch(resourceVersion: resourceVersion)
             for try await event in events {
@@ -112,11 +143,17 @@ public final class Informer<Source: ListWatch>: Sendable {
                 machine.eventReceived(resourceVersion: event.resourceVersion)
                 if let change { await deliver(change) }
             }
-            guard !Task.isCancelled else { return }
+            guard !Task.isCancelled else { return nil }
             logger.debug("watch closed", metadata: ["resourceVersion": "\(machine.resourceVersion ?? "")"])
-            machine.watchClosed(receivedEvents: receivedEvents)
+            let lasted = clock.now - opened
+            machine.watchClosed(receivedEvents: receivedEvents, lasted: lasted)
+            // A server that closes watches at once may be going away (one shutting down ends its
+            // watches and refuses new ones): if it no longer answers, wait for its return
+            // rather than for the backoff alone.
+            guard !receivedEvents, lasted < InformerStateMachine.veryShortWatch else { return nil }
+            return await source.checkServer()
         } catch {
-            guard !Task.isCancelled else { return }
+            guard !Task.isCancelled else { return nil }
             let isExpired = error.isResourceVersionExpired
             logger.log(
                 level: isExpired ? .info : .warning,
@@ -124,6 +161,7 @@ public final class Informer<Source: ListWatch>: Sendable {
                 metadata: ["error": "\(error)", "resourceVersion": "\(machine.resourceVersion ?? "")"]
             )
             machine.watchFailed(isExpired: isExpired)
+            return error.serverOutage
         }
     }
 

@@ -5,9 +5,9 @@
 /// - Without a resourceVersion to resume from, list; after a list, watch from its version.
 /// - Every watch event (bookmarks included) advances the resume point and resets the backoff;
 ///   so does a successful list.
-/// - A watch that ends cleanly after delivering events is resumed at once from the last version.
-///   One that ends cleanly without any event counts as a failure (client-go's "very short watch"),
-///   so a server that keeps closing watches is not hammered.
+/// - A watch that ends cleanly is resumed at once from the last version, unless it delivered no
+///   event and lasted less than a second: that counts as a failure (client-go's "very short
+///   watch"), so a server that keeps closing watches is not hammered.
 /// - A list or watch failure waits for the next backoff delay, then retries the same step
 ///   (a watch resumes from the last version seen).
 /// - An expired resourceVersion (410) drops the resume point, so the next step is a relist. The
@@ -69,8 +69,11 @@ struct InformerStateMachine: Sendable {
         expiredWithoutProgress = true
     }
 
-    /// The server closed the watch normally.
-    mutating func watchClosed(receivedEvents: Bool) {
-        if !receivedEvents { pendingDelay = backoff.nextDelay() }
+    /// The server closed the watch normally after it had been open for `lasted`.
+    mutating func watchClosed(receivedEvents: Bool, lasted: Duration) {
+        if !receivedEvents, lasted < Self.veryShortWatch { pendingDelay = backoff.nextDelay() }
     }
+
+    /// client-go's reflector: a watch closed within a second without events is an error.
+    static let veryShortWatch = Duration.seconds(1)
 }

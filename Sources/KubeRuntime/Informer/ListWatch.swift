@@ -1,3 +1,4 @@
+import KubeClient
 import KubeModel
 
 /// The network boundary an informer needs: list a kind, then watch it from a resourceVersion.
@@ -17,6 +18,13 @@ public protocol ListWatch<Object>: Sendable {
 
     func list() async throws -> ListResult<Object>
     func watch(resourceVersion: String) async throws -> Events
+    /// Asks whether the server still answers, after a watch it closed at once without events;
+    /// returns the outage to wait for when it does not. The default has no way to ask: nil.
+    func checkServer() async -> ServerOutage?
+}
+
+extension ListWatch {
+    public func checkServer() async -> ServerOutage? { nil }
 }
 
 /// A complete list of a kind and the resourceVersion it is consistent with.
@@ -55,5 +63,13 @@ extension Error {
     /// Whether this error means the resourceVersion used for a watch has expired (410).
     var isResourceVersionExpired: Bool {
         (self as? any ListWatchFailure)?.isResourceVersionExpired ?? false
+    }
+}
+
+extension Error {
+    /// The period in which the API server did not answer that this failure fell into, when it is
+    /// a client transport error: retries wait for its end rather than only for their backoff.
+    public var serverOutage: ServerOutage? {
+        (self as? KubeClientError)?.outage
     }
 }

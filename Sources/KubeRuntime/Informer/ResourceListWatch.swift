@@ -45,6 +45,10 @@ public struct ResourceListWatch<Object: Resource>: ListWatch {
         return object
     }
 
+    public func checkServer() async -> ServerOutage? {
+        await api.client.reachability.check()
+    }
+
     public func watch(resourceVersion: String) async throws -> Events {
         let stream = try await api.watch(
             resourceVersion: resourceVersion, labelSelector: labelSelector, fieldSelector: fieldSelector,

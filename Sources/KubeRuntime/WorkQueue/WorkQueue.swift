@@ -113,6 +113,18 @@ public actor WorkQueue<Key: Hashable & Sendable> {
         add(key, after: raceBackoff.delay(for: key, now: clock.now))
     }
 
+    /// Adds now the keys among `keys` that are waiting for a delayed add (their delay is
+    /// dropped); others are left alone. For keys whose retry waited on something that has now
+    /// happened, such as an API server answering again. Their failure history is kept, so a
+    /// key that fails again backs off further.
+    public func addWaitingNow(_ keys: some Sequence<Key>) {
+        guard !isShuttingDownFlag else { return }
+        for key in keys where delayed.removeValue(forKey: key) != nil {
+            add(key)
+        }
+        delayLoopWakeUp.signal()
+    }
+
     /// Resets the rate limiter's failure history for `key` (call after a success or a give-up).
     /// It does not remove `key` from the queue.
     public func forget(_ key: Key) {

@@ -55,6 +55,10 @@ struct APIResponder: HTTPResponder {
         let accept = request.headers[.accept]
         let definitions = core.registry.allDefinitions()
         switch info.path {
+        case "/readyz" where !core.store.acceptsNewWatches, "/readyz/" where !core.store.acceptsNewWatches:
+            // As kube-apiserver: not ready once shutdown has begun, so that clients stop
+            // counting on this server until it (or its successor) is ready again.
+            return HTTPSupport.textResponse("[-]shutdown failed: reason withheld\nreadyz check failed", status: .internalServerError)
         case "/healthz", "/readyz", "/livez", "/healthz/", "/readyz/", "/livez/":
             return HTTPSupport.textResponse("ok")
         case "/version", "/version/":

@@ -354,6 +354,9 @@ public final class ObjectStore: Sendable {
         state.withLock { $0.acceptsWatches = true }
     }
 
+    /// False from `closeAllWatches()` (the server is shutting down) until `acceptWatches()`.
+    public var acceptsNewWatches: Bool { state.withLock { $0.acceptsWatches } }
+
     public var watcherCount: Int { state.withLock { $0.watchers.count } }
 
     /// Ends every watch and refuses new ones (server shutdown), so watch responses complete and

@@ -87,6 +87,9 @@ import Testing
             // The manager accepts every argument (parsed as the binary parses them).
             let arguments = (container["args"]?.arrayValue ?? []).compactMap(\.stringValue)
             #expect(arguments.contains("--leader-election-namespace=fleet-system"), "\(name)")
+            // The pod's name is the leader-election identity (a restarted container retakes its lease).
+            let podName = (container["env"]?.arrayValue ?? []).first { $0["name"]?.stringValue == ManagerEnvironment.podName }
+            #expect(podName?[path: ["valueFrom", "fieldRef", "fieldPath"]]?.stringValue == "metadata.name", "\(name) sets POD_NAME")
         }
 
         // Member binaries: the hub connection from the generated ConfigMap, the token file from

@@ -247,6 +247,59 @@ import Testing
 extension ManagerBinariesTests {
     /// A manager that fails (here: its probe address is taken) stops the whole process, exit 1,
     /// even though the other manager is healthy.
+    /// A manager SIGKILLed (no lease release) and started again in the same pod — same `POD_NAME`
+    /// — finds the lease held by itself and renews it at once, instead of waiting out the 15 s
+    /// lease duration as a new identity must.
+    @Test(.enabled(if: buildDirectory() != nil, "the manager executables are not next to the test bundle (run `swift build` first)"))
+    func aManagerKilledAndRestartedInItsPodTakesItsLeaseBackAtOnce() async throws {
+        let directory = try #require(Self.buildDirectory())
+        try await FleetTestbed.run(members: []) { fleet in
+            let work = FileManager.default.temporaryDirectory.appendingPathComponent("fleetnet-lease-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: work) }
+            let kubeconfig = work.appendingPathComponent("hub.yaml").path
+            try Kubeconfigs.plain(server: fleet.hub.url).write(toFile: kubeconfig, atomically: true, encoding: .utf8)
+            let leases = fleet.hub.client.api(Lease.self, namespace: FleetNamespaces.fleetSystem)
+            func start(_ name: String) throws -> Running {
+                try Self.start(
+                    "hub-net-controller-manager", in: directory,
+                    arguments: [
+                        "--kubeconfig", kubeconfig, "--metrics-bind-address=0",
+                        "--health-probe-bind-address=127.0.0.1:\(try Self.freePort())", "--leader-elect=true",
+                    ],
+                    environment: [ManagerEnvironment.podName: "hub-net-controller-manager-7d9f-abcde"], logDirectory: work,
+                    name: name, probePorts: [], metricsPorts: [])
+            }
+
+            let first = try start("first")
+            defer { if first.process.isRunning { kill(first.process.processIdentifier, SIGKILL) } }
+            try await eventually("the first process leads under its pod's name", timeout: .seconds(60)) {
+                try await leases.get(LeaderElectionIDs.hub).spec?.holderIdentity == "hub-net-controller-manager-7d9f-abcde"
+            }
+            kill(first.process.processIdentifier, SIGKILL)
+            _ = await Self.waitForExit(first.process, timeout: .seconds(10))
+            let held = try await leases.get(LeaderElectionIDs.hub)
+
+            let restarted = ContinuousClock.now
+            let second = try start("second")
+            defer { if second.process.isRunning { kill(second.process.processIdentifier, SIGKILL) } }
+            try await eventually("the restarted process renews the lease", timeout: .seconds(60)) {
+                try await leases.get(LeaderElectionIDs.hub).metadata.resourceVersion != held.metadata.resourceVersion
+            }
+            let retaken = ContinuousClock.now - restarted
+            let renewed = try await leases.get(LeaderElectionIDs.hub)
+            #expect(renewed.spec?.holderIdentity == held.spec?.holderIdentity)
+            #expect(renewed.spec?.leaseTransitions == held.spec?.leaseTransitions, "a renewal, not a new term")
+            #expect(
+                retaken < .seconds(10),
+                "took the lease back \(retaken) after the restart (the lease lasts \(held.spec?.leaseDurationSeconds ?? 0) s)")
+
+            kill(second.process.processIdentifier, SIGTERM)
+            let (status, reason) = await Self.waitForExit(second.process, timeout: .seconds(10))
+            #expect(reason == .exit && status == 0, "exited with \(status) (\(reason))")
+        }
+    }
+
     @Test(.enabled(if: buildDirectory() != nil, "the manager executables are not next to the test bundle (run `swift build` first)"))
     func aFailingManagerStopsTheProcessWithStatusOne() async throws {
         let directory = try #require(Self.buildDirectory())

@@ -41,6 +41,38 @@ import Testing
         try await client.shutdown()
     }
 
+    /// As kube-apiserver: `/readyz` fails from the moment shutdown begins (watches closed, new
+    /// ones refused) while `/livez` still answers, and is ready again when a server serves the
+    /// storage again. Clients probe `/readyz` to learn when to come back.
+    @Test func readyzFailsOnceShutdownHasBegun() async throws {
+        var logger = Logger(label: "restart-test")
+        logger.logLevel = .critical
+        let core = try APIServerCore()
+        let server = APIServer(configuration: APIServerConfiguration(name: "readyz", allowsAnonymous: true, authorizationEnabled: false), core: core, logger: logger)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        try await Self.running(server, logger: logger) { base, _ in
+            for path in ["/readyz", "/readyz/"] {
+                #expect(try await Self.text(client, base + path) == (200, "ok"))
+            }
+            core.store.closeAllWatches()
+            for path in ["/readyz", "/readyz/"] {
+                let (status, text) = try await Self.text(client, base + path)
+                #expect(status == 500)
+                #expect(text.contains("[-]shutdown failed"))
+            }
+            #expect(try await Self.text(client, base + "/livez") == (200, "ok"))
+            core.store.acceptWatches()
+            #expect(try await Self.text(client, base + "/readyz") == (200, "ok"))
+        }
+        try await client.shutdown()
+    }
+
+    private static func text(_ client: HTTPClient, _ url: String) async throws -> (Int, String) {
+        let response = try await client.execute(HTTPClientRequest(url: url), timeout: .seconds(10))
+        let bytes = try await response.body.collect(upTo: 1 << 20)
+        return (Int(response.status.code), String(buffer: bytes))
+    }
+
     private static func running<T: Sendable>(
         _ server: APIServer, logger: Logger, _ body: @Sendable (String, Int) async throws -> T
     ) async throws -> T {
