@@ -10,6 +10,10 @@ public enum ConditionStatus {
 public enum ServiceExportConditions {
     public static let valid = "Valid"
     public static let conflict = "Conflict"
+    /// Ours (the reference has none): whether the hub lists this cluster in the service's
+    /// ServiceImport, and why not. Written by the hub on the InternalServiceExport together with
+    /// `Conflict` and copied to the ServiceExport by the member agent.
+    public static let ready = "Ready"
 
     public enum Reason {
         public static let serviceIsValid = "ServiceIsValid"
@@ -19,6 +23,10 @@ public enum ServiceExportConditions {
         public static let pendingConflictResolution = "ServicePendingConflictResolution"
         public static let noConflictFound = "NoConflictFound"
         public static let conflictFound = "ConflictFound"
+        // Ready
+        public static let exported = "Exported"
+        public static let namespaceNotOnHub = "NamespaceNotOnHub"
+        public static let notExported = "ExportConflict"
     }
 }
 

@@ -110,9 +110,18 @@ public struct HubInternalServiceExportController: Reconciler {
             return .done
         }
 
-        // Conflict conditions of the live exports.
+        // The service's namespace must exist on the hub for its ServiceImport (importers through
+        // the MCS API need neither); the Namespace's creation event brings this key back.
+        let waitsForNamespace =
+            !resolution.isClusterSet && serviceImport == nil && caches.namespaces.hasSynced
+            && caches.namespaces.get(name: key.namespace) == nil
+
+        // Conflict and Ready conditions of the live exports, in one status write each.
         for candidate in candidates {
-            try await writeConflict(candidate.export, resolution.conflict(of: candidate))
+            try await writeConditions(
+                candidate.export, conflict: resolution.conflict(of: candidate),
+                ready: candidate.clusterSetExport != nil
+                    ? nil : readiness(serving: resolution.isServing(candidate), waitsForNamespace: waitsForNamespace, key: key))
         }
 
         // Members importing through the MCS API need no hub ServiceImport (nor the service's
@@ -121,8 +130,7 @@ public struct HubInternalServiceExportController: Reconciler {
 
         // The ServiceImport and its resolved status, in the service's namespace on the hub.
         if serviceImport == nil, caches.namespaces.get(name: key.namespace) == nil, caches.namespaces.hasSynced {
-            // The Namespace's creation event brings this key back.
-            if !resolution.isClusterSet {
+            if waitsForNamespace {
                 for candidate in candidates where memo.isNew(candidate.export.metadata, reason: HubEventReasons.noHubNamespace) {
                     context.record(
                         .warning, reason: HubEventReasons.noHubNamespace,
@@ -166,14 +174,44 @@ public struct HubInternalServiceExportController: Reconciler {
         return .done
     }
 
-    /// Sets the export's Conflict condition if it differs.
-    private func writeConflict(_ export: InternalServiceExport, _ outcome: ClusterSetResolution.ConflictOutcome) async throws {
-        let condition = Condition.make(
-            type: ServiceExportConditions.conflict, status: outcome.status, reason: outcome.reason, message: outcome.message,
-            observedGeneration: export.metadata.generation, at: context.now())
+    /// `Ready` of a fleet export: whether the hub lists its cluster in the ServiceImport, and why not.
+    private func readiness(serving: Bool, waitsForNamespace: Bool, key: ObjectKey) -> (status: String, reason: String, message: String) {
+        if waitsForNamespace {
+            return (
+                ConditionStatus.false, ServiceExportConditions.Reason.namespaceNotOnHub,
+                "namespace \(key.namespace) does not exist on the hub: the ServiceImport of \(key) waits for it"
+            )
+        }
+        if serving {
+            return (ConditionStatus.true, ServiceExportConditions.Reason.exported, "the hub lists this cluster in ServiceImport \(key)")
+        }
+        return (
+            ConditionStatus.false, ServiceExportConditions.Reason.notExported,
+            "the export takes no part in ServiceImport \(key): see the Conflict condition"
+        )
+    }
+
+    /// Sets the export's Conflict condition and (for fleet exports) its Ready condition, in one
+    /// status write when either differs.
+    private func writeConditions(
+        _ export: InternalServiceExport, conflict outcome: ClusterSetResolution.ConflictOutcome,
+        ready: (status: String, reason: String, message: String)?
+    ) async throws {
+        let now = context.now()
         var updated = export
         var conditions = updated.status?.conditions
-        guard conditions.setEquivalent(condition) else { return }
+        var changed = conditions.setEquivalent(
+            Condition.make(
+                type: ServiceExportConditions.conflict, status: outcome.status, reason: outcome.reason, message: outcome.message,
+                observedGeneration: export.metadata.generation, at: now))
+        if let ready {
+            changed =
+                conditions.setEquivalent(
+                    Condition.make(
+                        type: ServiceExportConditions.ready, status: ready.status, reason: ready.reason, message: ready.message,
+                        observedGeneration: export.metadata.generation, at: now)) || changed
+        }
+        guard changed else { return }
         updated.status = InternalServiceExportStatus(conditions: conditions)
         do {
             _ = try await context.hub.api(InternalServiceExport.self, namespace: export.metadata.namespace ?? "")

@@ -71,15 +71,28 @@ struct InternalServiceExportReconciler: Reconciler {
         }
         conflict.observedGeneration = export.metadata.generation
         var conditions = export.status?.conditions
-        if conditions.setEquivalent(conflict) {
+        let conflictChanged = conditions.setEquivalent(conflict)
+        // Ready, when the hub writes it (a reference hub does not).
+        var ready = internalExport.status?.conditions?.condition(ofType: ServiceExportConditions.ready)
+        ready?.observedGeneration = export.metadata.generation
+        let readyChanged = ready.map { conditions.setEquivalent($0) } ?? false
+        if conflictChanged || readyChanged {
             var updated = export
             updated.status = ServiceExportStatus(conditions: conditions)
             updated = try await context.member.api(ServiceExport.self).replaceStatus(updated)
-            let isConflict = conflict.status == ConditionStatus.true
-            context.memberEvents.emit(
-                isConflict ? .warning : .normal,
-                reason: isConflict ? MemberEventReasons.conflictFound : MemberEventReasons.noConflictFound,
-                message: conflict.message, about: updated)
+            if conflictChanged {
+                let isConflict = conflict.status == ConditionStatus.true
+                context.memberEvents.emit(
+                    isConflict ? .warning : .normal,
+                    reason: isConflict ? MemberEventReasons.conflictFound : MemberEventReasons.noConflictFound,
+                    message: conflict.message, about: updated)
+            }
+            // A hub that cannot take the export in says why (a conflict has its own event).
+            if readyChanged, let ready, ready.status == ConditionStatus.false,
+                ready.reason != ServiceExportConditions.Reason.notExported
+            {
+                context.memberEvents.emit(.warning, reason: ready.reason, message: ready.message, about: updated)
+            }
         }
 
         // Export latency, once per exported version of the Service.

@@ -236,10 +236,12 @@ struct ServiceExportReconciler: Reconciler {
         event: (EventType, String, String)
     ) async throws {
         var conditions = export.status?.conditions
-        let changed = conditions.setEquivalent(
+        var changed = conditions.setEquivalent(
             .make(
                 type: ServiceExportConditions.valid, status: status, reason: reason, message: message,
                 observedGeneration: export.metadata.generation, at: now))
+        // An export that is not valid is withdrawn: the hub's Ready no longer holds.
+        if status != ConditionStatus.true, conditions?.remove(type: ServiceExportConditions.ready) == true { changed = true }
         guard changed else { return }
         var updated = export
         updated.status = ServiceExportStatus(conditions: conditions)

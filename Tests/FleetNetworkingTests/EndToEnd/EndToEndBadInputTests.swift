@@ -110,4 +110,54 @@ import Testing
             }
         }
     }
+    /// A service exported from a namespace the hub does not have: the ServiceExport says why
+    /// (Ready=False, NamespaceNotOnHub, with a Warning event on the member), and the moment the
+    /// namespace is created on the hub the export goes through — the hub watches Namespaces, it
+    /// does not wait out a backoff.
+    @Test func anExportWaitsVisiblyForItsNamespaceOnTheHubAndProceedsWhenItAppears() async throws {
+        try await FleetTestbed.run { fleet in
+            let ns = "late"
+            let member1 = fleet.member("member-1")
+            try await fleet.createNamespace(ns, in: member1)
+            try await fleet.runningEverything { _ in
+                _ = try await member1.client.api(Service.self, namespace: ns).create(makeService(ns, "app"))
+                let exports = member1.client.api(ServiceExport.self, namespace: ns)
+                _ = try await exports.create(ServiceExport(metadata: ObjectMeta(name: "app", namespace: ns)))
+
+                try await eventually("the ServiceExport says the hub lacks its namespace", timeout: .seconds(60)) {
+                    let export = try await exports.get("app")
+                    return E2E.condition(export.status?.conditions, ServiceExportConditions.ready).map {
+                        $0 == (ConditionStatus.false, ServiceExportConditions.Reason.namespaceNotOnHub)
+                    } == true
+                }
+                let export = try await exports.get("app")
+                #expect(E2E.condition(export.status?.conditions, ServiceExportConditions.valid)?.0 == ConditionStatus.true)
+                #expect(
+                    export.status?.conditions?.condition(ofType: ServiceExportConditions.ready)?.message
+                        == "namespace late does not exist on the hub: the ServiceImport of late/app waits for it")
+                try await eventually("a Warning event on the member names the reason") {
+                    let events = try await member1.client.api(KubeModel.Event.self, namespace: ns).list().items
+                    return events.contains {
+                        $0.type == "Warning" && $0.reason == ServiceExportConditions.Reason.namespaceNotOnHub
+                            && $0.involvedObject.name == "app"
+                    }
+                }
+
+                try await fleet.createNamespace(ns, in: fleet.hub)
+                let created = ContinuousClock.now
+                try await eventually("the ServiceImport appears and the export is Ready", timeout: .seconds(60)) {
+                    let export = try await exports.get("app")
+                    let imported = try await getIfPresent(fleet.hub.client.api(ServiceImport.self, namespace: ns), "app")
+                    return imported?.status?.clusters?.map(\.cluster) == ["member-1"]
+                        && E2E.condition(export.status?.conditions, ServiceExportConditions.ready).map {
+                            $0 == (ConditionStatus.true, ServiceExportConditions.Reason.exported)
+                        } == true
+                }
+                let waited = ContinuousClock.now - created
+                // A backoff-driven retry would take tens of seconds by now; the Namespace watch
+                // brings it back at once.
+                #expect(waited < .seconds(10), "the export went through \(waited) after the namespace was created")
+            }
+        }
+    }
 }

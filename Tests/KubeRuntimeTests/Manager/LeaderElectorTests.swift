@@ -73,7 +73,10 @@ import Testing
             let afterStop = try await client.api(Lease.self, namespace: "default").get("election")
             #expect(afterStop.spec?.holderIdentity != "first")
             try await eventually("second takes over", timeout: .seconds(10)) { second.isLeader }
-            _ = stopped
+            let tookOver = ContinuousClock.now - stopped
+            // The released lease is taken on the next attempt (every 200 ms), far sooner than the
+            // 4 s lease would expire; the bound leaves room for a loaded machine.
+            #expect(tookOver < .seconds(2), "took over \(tookOver) after the leader stopped (lease: 4 s)")
             let lease = try await client.api(Lease.self, namespace: "default").get("election")
             #expect(lease.spec?.holderIdentity == "second")
             #expect(lease.spec?.leaseTransitions == 1)
@@ -102,8 +105,9 @@ import Testing
             #expect(lease.spec?.holderIdentity == "first")
             try await eventually("second takes over", timeout: .seconds(20)) { second.isLeader }
             let waited = ContinuousClock.now - died
-            // Not before the lease, as `second` last observed it renewed, expired.
+            // Not before the lease, as `second` last observed it renewed, expired; and soon after.
             #expect(waited > .seconds(3))
+            #expect(waited < .seconds(8), "took over \(waited) after the leader died (lease: 4 s, retry: 200 ms)")
             secondRun.cancel()
             await secondRun.value
         }
