@@ -14,4 +14,9 @@ public enum HubEventReasons {
     /// Warning on an InternalServiceExport whose service's namespace does not exist on the hub: the
     /// hub ServiceImport (fleet API) waits for it. Services governed by the MCS API need none.
     public static let noHubNamespace = "NamespaceNotOnHub"
+    /// Warning on an InternalMemberCluster whose member-net agent stopped heartbeating: its
+    /// exported endpoints are withdrawn from every importer until it heartbeats again.
+    public static let heartbeatLost = "MemberHeartbeatLost"
+    /// On an InternalMemberCluster whose member-net agent heartbeats again: its endpoints return.
+    public static let heartbeatResumed = "MemberHeartbeatResumed"
 }

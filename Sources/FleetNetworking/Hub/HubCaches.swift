@@ -28,6 +28,10 @@ public struct HubCaches: Sendable {
     public let clusterSetImports: InformerStore<ClusterSetImport>
     /// Hub namespaces: `fleet-member-<cluster>` ones are the fleet's members.
     public let namespaces: InformerStore<Namespace>
+    /// Every member's InternalMemberCluster (its agents' heartbeats).
+    public let internalMemberClusters: InformerStore<InternalMemberCluster>
+    /// Which members' agents have stopped heartbeating (`MemberLivenessController`).
+    public let liveness = MemberLiveness()
 
     /// Asks `informers` for every hub kind (all namespaces) and registers the indexes. Call once
     /// per `SharedInformers`.
@@ -40,6 +44,7 @@ public struct HubCaches: Sendable {
         memberClusters = informers.informer(for: MemberCluster.self).store
         clusterSetImports = informers.informer(for: ClusterSetImport.self).store
         namespaces = informers.informer(for: Namespace.self).store
+        internalMemberClusters = informers.informer(for: InternalMemberCluster.self).store
         clusterSetImports.addIndex(named: Self.byService) { [$0.spec.service.namespacedName] }
         serviceExports.addIndex(named: Self.byService) { export in
             export.spec.map { [Self.serviceKey($0.serviceReference.namespace, $0.serviceReference.name).description] } ?? []

@@ -14,7 +14,8 @@ import KubeRuntime
 // and the controller is driven by watches instead of a 5 s poll: ServiceImport changes (claims,
 // resolved clusters) and EndpointSliceImport changes (a deleted copy is recreated, a stray one
 // removed) map to the exports concerned. `endpointsliceexport-cleanup` is held while copies may
-// exist; a deleted export withdraws all its copies.
+// exist; a deleted export withdraws all its copies. The exports of a member whose agent stopped
+// heartbeating (`MemberLiveness`) are withdrawn from every importer until it heartbeats again.
 
 /// Distributes exported EndpointSlices to the importing clusters.
 public struct HubEndpointSliceExportController: Reconciler {
@@ -102,7 +103,8 @@ public struct HubEndpointSliceExportController: Reconciler {
     private func importerNamespaces(of export: EndpointSliceExport) async -> Set<String> {
         guard
             let exporter = await context.memberCluster(
-                of: export, reportedClusterID: export.spec.endpointSliceReference.clusterId, memo: memo)
+                of: export, reportedClusterID: export.spec.endpointSliceReference.clusterId, memo: memo),
+            !caches.liveness.isDead(exporter)
         else { return [] }
         let owner = export.spec.ownerServiceReference
         var claimers: [String] = []

@@ -8,11 +8,16 @@ public enum HubNetControllers {
     /// controllers register their indexes on `context.informers`.
     public static func all(_ context: HubAgentContext) -> [ControllerRunnable] {
         let caches = HubCaches(context.informers)
+        let slices = HubEndpointSliceExportController.make(context, caches: caches)
         return [
             ControllerRunnable(HubInternalServiceExportController.make(context, caches: caches)),
             ControllerRunnable(HubInternalServiceImportController.make(context, caches: caches)),
-            ControllerRunnable(HubEndpointSliceExportController.make(context, caches: caches)),
+            ControllerRunnable(slices),
             ControllerRunnable(MemberClusterController.make(context, caches: caches)),
+            ControllerRunnable(
+                MemberLivenessController.make(context, caches: caches) { keys in
+                    for key in keys { await slices.enqueue(key) }
+                }),
         ]
     }
 }
