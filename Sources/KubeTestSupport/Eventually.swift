@@ -35,3 +35,30 @@ public func consistently(
         try await Task.sleep(for: poll)
     }
 }
+
+/// Waits until `snapshot` (typically the resourceVersions of the objects a test watches) stops
+/// changing — the same value for `stableFor` — and returns it; records an issue naming
+/// `description` if it is still changing after `timeout`. For "a converged system writes
+/// nothing" checks: the baseline is taken once the writes observed have stopped, not after a
+/// fixed pause that a loaded machine can outlast; follow with `consistently` over the baseline.
+public func settled<T: Equatable & Sendable>(
+    _ description: String, stableFor: Duration = .seconds(1), timeout: Duration = .seconds(30), poll: Duration = .milliseconds(50),
+    _ snapshot: @Sendable () async throws -> T,
+    sourceLocation: SourceLocation = #_sourceLocation
+) async throws -> T {
+    let deadline = ContinuousClock.now + timeout
+    var last = try await snapshot()
+    var since = ContinuousClock.now
+    while ContinuousClock.now < deadline {
+        try await Task.sleep(for: poll)
+        let now = try await snapshot()
+        if now != last {
+            last = now
+            since = .now
+        } else if ContinuousClock.now - since >= stableFor {
+            return now
+        }
+    }
+    Issue.record("still changing after \(timeout): \(description)", sourceLocation: sourceLocation)
+    return last
+}

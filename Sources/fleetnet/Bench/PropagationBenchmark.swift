@@ -16,6 +16,9 @@ import Logging
 // - endpoints: an address added to / removed from an exporter's EndpointSlice → the same change in
 //              member-2 (both exporters changing at once).
 // - stale:     an exporter's EndpointSlice deleted → its endpoints gone from member-2.
+// - unexport:  the other exporter's (member-3's) ServiceExport deleted → its endpoints gone from
+//              member-2 (the figure behind the end-to-end test "unexport leaves only the other
+//              cluster answering", whose own bound is loose enough for a loaded machine).
 
 struct PropagationBenchmark {
     var exports: Int
@@ -42,11 +45,12 @@ struct PropagationBenchmark {
                 let samples: [Duration]
                 switch scenario {
                 case "export": samples = try await exportScenario(fleet)
-                case "import", "endpoints", "stale":
+                case "import", "endpoints", "stale", "unexport":
                     if results.imported == nil { results.imported = try await importScenario(fleet) }
                     switch scenario {
                     case "import": samples = results.imported!.latencies
                     case "endpoints": samples = try await endpointsScenario(fleet, services: results.imported!.services)
+                    case "unexport": samples = try await unexportScenario(fleet, services: results.imported!.services)
                     default: samples = try await staleScenario(fleet, services: results.imported!.services)
                     }
                 default: continue
@@ -164,6 +168,22 @@ struct PropagationBenchmark {
             let base = BenchFleet.address(member: 1, index: index, change: 0)
             let id = observer.expect { snapshot in !BenchFleet.importedAddresses(snapshot, derived: derived).contains(base) }
             try await fleet.client("member-1").api(EndpointSlice.self, namespace: namespace).delete(name)
+            return await observer.wait(id)
+        }
+    }
+
+    private func unexportScenario(_ fleet: BenchFleet, services: [String]) async throws -> [Duration] {
+        let importer = fleet.client("member-2")
+        let observer = try await WatchObserver(importer.api(EndpointSlice.self, namespace: FleetNamespaces.fleetSystem))
+        defer { observer.stop() }
+        let prefix = "127.\(10 + 3)."
+        return try await fleet.concurrently(services.count, width: concurrency) { index in
+            let name = services[index]
+            let derived = DerivedNames.derivedServiceName(namespace: namespace, name: name)
+            let id = observer.expect { snapshot in
+                !BenchFleet.importedAddresses(snapshot, derived: derived).contains { $0.hasPrefix(prefix) }
+            }
+            try await fleet.client("member-3").api(ServiceExport.self, namespace: namespace).delete(name)
             return await observer.wait(id)
         }
     }

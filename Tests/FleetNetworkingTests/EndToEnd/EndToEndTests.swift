@@ -212,10 +212,9 @@ import Testing
         #expect(try await hubImports.get("app").status?.clusterNames.sorted() == ["member-1", "member-2"])
     }
 
-    /// Waits a moment, then checks that no networking object changes for ~3 s.
+    /// Waits until the networking objects stop changing, then checks that none changes for 3 s.
     static func assertQuiet(_ fleet: FleetTestbed) async throws {
-        try await Task.sleep(for: .seconds(1))
-        let before = try await networkingResourceVersions(fleet)
+        let before = try await settled("the fleet's networking objects") { try await networkingResourceVersions(fleet) }
         try await Task.sleep(for: .seconds(3))
         let after = try await networkingResourceVersions(fleet)
         let changed = Set(before.keys).union(after.keys).filter { before[$0] != after[$0] }.sorted()

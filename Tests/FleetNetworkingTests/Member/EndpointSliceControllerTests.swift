@@ -114,10 +114,10 @@ import Testing
                 }
 
                 // Converged: neither the exports nor the member's objects are written any more.
-                try await Task.sleep(for: .milliseconds(500))
-                let exportVersions = try await resourceVersions(sliceExports)
-                let sliceVersions = try await resourceVersions(slices)
-                let serviceExportVersions = try await resourceVersions(exports)
+                let baseline = try await settled("the slice exports, slices and service exports") {
+                    [try await resourceVersions(sliceExports), try await resourceVersions(slices), try await resourceVersions(exports)]
+                }
+                let (exportVersions, sliceVersions, serviceExportVersions) = (baseline[0], baseline[1], baseline[2])
                 try await consistently("a converged member writes nothing", for: .seconds(2)) {
                     let exportsNow = try await resourceVersions(sliceExports)
                     let slicesNow = try await resourceVersions(slices)

@@ -45,9 +45,10 @@ import Testing
                 try await eventually("the hub status is copied") { try await imports.get("app").status == status }
 
                 // Converged: no more writes on either side.
-                try await Task.sleep(for: .milliseconds(500))
-                let importVersion = try await imports.get("app").metadata.resourceVersion
-                let internalVersion = try await internalImports.get(internalName).metadata.resourceVersion
+                let baseline = try await settled("the import and its hub object") {
+                    [try await imports.get("app").metadata.resourceVersion, try await internalImports.get(internalName).metadata.resourceVersion]
+                }
+                let (importVersion, internalVersion) = (baseline[0], baseline[1])
                 try await consistently("nothing is written", for: .seconds(2)) {
                     let importNow = try await imports.get("app").metadata.resourceVersion
                     let internalNow = try await internalImports.get(internalName).metadata.resourceVersion
@@ -153,11 +154,13 @@ import Testing
                         "fleet_networking_endpointslice_export_import_duration_milliseconds_count{origin_cluster_id=\"member-2\",destination_cluster_id=\"member-1\",is_first_import=\"true\"} 1"))
 
                 // Converged: nothing is written any more.
-                try await Task.sleep(for: .milliseconds(500))
-                let sliceVersions = try await resourceVersions(importedSlices)
-                let importVersions = try await resourceVersions(sliceImports)
-                let serviceVersions = try await resourceVersions(systemServices)
-                let mcsVersions = try await resourceVersions(multiClusterServices)
+                let baseline = try await settled("the imported slices, slice imports, derived services and MCSs") {
+                    [
+                        try await resourceVersions(importedSlices), try await resourceVersions(sliceImports),
+                        try await resourceVersions(systemServices), try await resourceVersions(multiClusterServices),
+                    ]
+                }
+                let (sliceVersions, importVersions, serviceVersions, mcsVersions) = (baseline[0], baseline[1], baseline[2], baseline[3])
                 try await consistently("a converged member writes nothing", for: .seconds(3)) {
                     let slicesNow = try await resourceVersions(importedSlices)
                     let importsNow = try await resourceVersions(sliceImports)

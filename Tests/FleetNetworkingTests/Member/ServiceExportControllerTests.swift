@@ -89,9 +89,10 @@ import Testing
                 }
 
                 // Converged: nothing is written any more (no annotation, status or hub churn).
-                try await Task.sleep(for: .milliseconds(500))
-                let exportVersion = try await exports.get("app").metadata.resourceVersion
-                let internalVersion = try await internalExports.get(internalName).metadata.resourceVersion
+                let baseline = try await settled("the export and its hub object") {
+                    [try await exports.get("app").metadata.resourceVersion, try await internalExports.get(internalName).metadata.resourceVersion]
+                }
+                let (exportVersion, internalVersion) = (baseline[0], baseline[1])
                 try await consistently("nothing is written", for: .seconds(3)) {
                     let exportNow = try await exports.get("app").metadata.resourceVersion
                     let internalNow = try await internalExports.get(internalName).metadata.resourceVersion

@@ -280,7 +280,14 @@ import Testing
         try await Self.withController { _, client in
             let derived = try await Self.makeValid(client, "quiet", importing: "api", ip: "10.0.0.3")
             let events = client.api(Event.self, namespace: Self.namespace)
-            try await Task.sleep(for: .milliseconds(500))
+            // Until the controller's own writes (and events) have stopped.
+            _ = try await settled("the MCS, its derived service and the events") {
+                [
+                    try await client.api(MultiClusterService.self, namespace: Self.namespace).get("quiet").metadata.resourceVersion,
+                    try await client.api(Service.self, namespace: FleetNamespaces.fleetSystem).get(derived).metadata.resourceVersion,
+                    "\(try await events.list().items.reduce(0) { $0 + Int($1.count ?? 1) })",
+                ]
+            }
 
             // Changes the controller must look at but that change nothing it manages.
             let mcsAPI = client.api(MultiClusterService.self, namespace: Self.namespace)
