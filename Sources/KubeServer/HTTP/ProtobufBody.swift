@@ -144,8 +144,10 @@ enum ProtobufBody {
                 bytes = bytes.dropFirst(8)
                 return (number, .fixed)
             case 2:
-                let length = Int(try varint())
-                guard length >= 0, bytes.count >= length else { throw Malformed(description: "truncated field \(number)") }
+                // A length beyond Int's range is as truncated as one beyond the body (and must not trap).
+                guard let length = Int(exactly: try varint()), bytes.count >= length else {
+                    throw Malformed(description: "truncated field \(number)")
+                }
                 let value = bytes.prefix(length)
                 bytes = bytes.dropFirst(length)
                 return (number, .bytes(value))
@@ -218,6 +220,10 @@ enum ProtobufBody {
             var seconds: Int64 = 0
             while let (number, part) = try reader.next() {
                 if number == 1, case .varint(let value) = part { seconds = Int64(bitPattern: value) }
+            }
+            // Years 0001 to 9999, the range RFC 3339 (and Go's JSON encoding of a time) can express.
+            guard (-62_135_596_800...253_402_300_799).contains(seconds) else {
+                throw Malformed(description: "timestamp \(seconds) is out of range")
             }
             return .string(Time(secondsSinceEpoch: seconds).rfc3339)
         default:

@@ -19,6 +19,9 @@ struct WatchStreamer: Sendable {
     /// event or its timeout (an idle watch would otherwise hold a store watcher until then).
     var connection: (any Channel)? = nil
 
+    /// The longest watch timeout honoured (100 years).
+    static let maximumTimeoutSeconds = 100 * 365 * 24 * 3600
+
     private enum Item: Sendable {
         case event(StoreEvent)
         case bookmarkTick
@@ -59,7 +62,9 @@ struct WatchStreamer: Sendable {
         }
         let (items, continuation) = AsyncStream<Item>.makeStream()
         let storeEvents = session.storeWatch.events
-        let timeout = options.timeoutSeconds.map { Duration.seconds($0) } ?? .seconds(1800)
+        // Capped: a deadline beyond the clock's range (timeoutSeconds=9223372036854775807) would
+        // trap in Task.sleep; a century is as good as forever for a watch.
+        let timeout = options.timeoutSeconds.map { Duration.seconds(min($0, Self.maximumTimeoutSeconds)) } ?? .seconds(1800)
         let wantsBookmarks = options.allowWatchBookmarks
         let interval = bookmarkInterval
         let disconnected = try await withThrowingTaskGroup(of: Void.self) { group -> Bool in

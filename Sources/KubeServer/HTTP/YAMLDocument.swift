@@ -17,7 +17,12 @@ public enum YAMLDocument {
         }
         do {
             guard let node = try Yams.compose(yaml: text) else { return .null }
-            return try convert(node)
+            // Aliases share their anchor's node, so a few hundred bytes of nested aliases
+            // ("billion laughs") expand to billions of values. Without aliases a document has
+            // fewer values than bytes; allow twice that (and some slack) before refusing, as
+            // go-yaml refuses "excessive aliasing".
+            var budget = 2 * bytes.count + 10_000
+            return try convert(node, budget: &budget)
         } catch let error as ParseError {
             throw error
         } catch {
@@ -25,19 +30,23 @@ public enum YAMLDocument {
         }
     }
 
-    private static func convert(_ node: Node) throws -> JSONValue {
+    private static func convert(_ node: Node, budget: inout Int) throws -> JSONValue {
+        budget -= 1
+        guard budget >= 0 else {
+            throw ParseError(description: "error converting YAML to JSON: yaml: document contains excessive aliasing")
+        }
         switch node {
         case .scalar(let scalar):
             return convertScalar(scalar)
         case .sequence(let sequence):
-            return .array(try sequence.map(convert))
+            return .array(try sequence.map { try convert($0, budget: &budget) })
         case .mapping(let mapping):
             var members: [String: JSONValue] = [:]
             for (key, value) in mapping {
                 guard case .scalar(let keyScalar) = key else {
                     throw ParseError(description: "error converting YAML to JSON: map keys must be strings")
                 }
-                members[keyScalar.string] = try convert(value)
+                members[keyScalar.string] = try convert(value, budget: &budget)
             }
             return .object(members)
         case .alias:

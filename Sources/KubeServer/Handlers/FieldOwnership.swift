@@ -13,6 +13,11 @@ enum FieldOwnership {
     }
 
     /// Records a create/update/patch by `manager` in `metadata.managedFields`.
+    ///
+    /// As kube-apiserver's `FieldManager.UpdateNoErrors`, a write is never refused because its
+    /// fields cannot be tracked (an associative list element without its key, a value whose type
+    /// does not match the schema): the object is stored with its managedFields cleared. Refusing
+    /// it with a 500, as this did, blamed the server for the client's object.
     static func recordUpdate(
         old: JSONValue?, new: JSONValue, manager: String, subresource: String?, definition: ResourceDefinition
     ) throws(APIError) -> JSONValue {
@@ -21,7 +26,7 @@ enum FieldOwnership {
                 old: old, new: new, manager: manager, subresource: subresource, apiVersion: definition.groupVersion,
                 resolver: resolver(for: definition), now: Time.now().rfc3339)
         } catch {
-            throw apiError(error)
+            return ServerSideApply.removingManagedFields(new)
         }
     }
 

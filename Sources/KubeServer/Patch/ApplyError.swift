@@ -24,7 +24,7 @@ public struct ApplyError: Error, Sendable, Hashable, CustomStringConvertible {
         ApplyError(code: 400, reason: "BadRequest", message: message, conflicts: [])
     }
 
-    /// 500 InternalError, e.g. a configuration whose list items lack their keys.
+    /// 500 InternalError. (A configuration whose list items lack their keys is a 400.)
     public static func internalError(_ message: String) -> ApplyError {
         ApplyError(code: 500, reason: "InternalError", message: message, conflicts: [])
     }

@@ -62,7 +62,9 @@ public enum ServerSideApply {
         } catch let error as ApplyError {
             throw error
         } catch let error as FieldSetError {
-            throw .internalError("failed to create typed patch object: \(error.message)")
+            // The client's object (or the live one it is merged with) does not fit the kind's
+            // list and map types: a bad request, not a server failure (kube-apiserver says 500).
+            throw .badRequest("failed to create typed patch object: \(error.message)")
         } catch {
             throw .internalError("\(error)")
         }
@@ -122,7 +124,7 @@ public enum ServerSideApply {
         do {
             comparison = try merge.compare(old, new)
         } catch {
-            throw .internalError("failed to compare objects: \(error.message)")
+            throw .badRequest("failed to compare objects: \(error.message)")
         }
         let changed = comparison.modified.union(comparison.added)
         var conflicts: [ApplyError.Conflict] = []

@@ -1,5 +1,7 @@
+import AsyncHTTPClient
 import KubeModel
 import KubeServer
+import NIOCore
 import NIOHTTP1
 import Testing
 
@@ -78,6 +80,73 @@ import Testing
                 contentType: "application/yaml")
             #expect(reply.status == 201)
             #expect(try await server.get(ServerFixtures.configMapPath("from-yaml"))["data"] == ["key": "value", "number": "1"])
+        }
+    }
+
+    // Found by FuzzTests: each of these crashed the server process, exhausted its memory or
+    // answered 500.
+
+    @Test func aWatchWithTheLargestTimeoutStartsAndTheServerLivesOn() async throws {
+        try await TestServer.with { server in
+            try await server.create(ServerFixtures.configMapsPath(), ServerFixtures.configMap("x"))
+            var watch = try await server.openWatch(ServerFixtures.configMapsPath() + "?watch=true&timeoutSeconds=9223372036854775807")
+            #expect(try await watch.next()?["type"] == "ADDED")
+            #expect(try await server.get(ServerFixtures.configMapPath("x"))["data"] == ["a": "1"])
+        }
+    }
+
+    @Test(arguments: [
+        ("a length beyond Int's range", [0x12, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01] as [UInt8]),
+        // metadata.creationTimestamp (field 8) with seconds = Int64.max.
+        ("a timestamp beyond year 9999", [0x12, 0x0f, 0x0a, 0x0d, 0x42, 0x0b, 0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f]),
+    ])
+    func malformedProtobufBodiesAreRefused(_ name: String, _ object: [UInt8]) async throws {
+        try await TestServer.with { server in
+            let typeMeta: [UInt8] = [0x0a, 0x02] + Array("v1".utf8) + [0x12, 0x09] + Array("ConfigMap".utf8)
+            let body: [UInt8] = [0x6b, 0x38, 0x73, 0x00, 0x0a, UInt8(typeMeta.count)] + typeMeta + object
+            var request = HTTPClientRequest(url: server.baseURL + ServerFixtures.configMapsPath())
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: "application/vnd.kubernetes.protobuf")
+            request.body = .bytes(ByteBuffer(bytes: body))
+            let response = try await server.client.execute(request, timeout: .seconds(30))
+            let reply = try JSONValue(parsing: Array(try await response.body.collect(upTo: 1 << 20).readableBytesView))
+            #expect(response.status.code == 415, "\(name): \(reply)")
+            #expect(reply["reason"] == "UnsupportedMediaType")
+        }
+    }
+
+    @Test func aYAMLAliasBombIsRefusedQuickly() async throws {
+        var bomb = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: lol\n"
+        bomb += "l0: &l0 [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n"
+        for level in 1...12 { bomb += "l\(level): &l\(level) [" + Array(repeating: "*l\(level - 1)", count: 9).joined(separator: ",") + "]\n" }
+        let started = ContinuousClock.now
+        let yaml = bomb
+        try await TestServer.with { server in
+            let reply = try await server.request(.POST, ServerFixtures.configMapsPath(), body: yaml, contentType: "application/yaml")
+            #expect(reply.status == 400)
+            #expect(reply.message?.contains("excessive aliasing") == true, "\(reply.text)")
+        }
+        #expect(ContinuousClock.now - started < .seconds(5))
+    }
+
+    @Test func anObjectWhoseListsCannotBeTrackedIsStoredNotA500() async throws {
+        try await TestServer.with { server in
+            let pod: JSONValue = [
+                "apiVersion": "v1", "kind": "Pod", "metadata": ["name": "p"],
+                "spec": ["containers": [["name": "c", "image": "busybox", "ports": [80, "TCP"]]]],
+            ]
+            let created = try await server.request(.POST, "/api/v1/namespaces/default/pods", json: pod)
+            #expect(created.status < 500, "\(created.text)")
+            // Server-side apply of list items without their keys is the client's error.
+            let apply: JSONValue = [
+                "apiVersion": "v1", "kind": "Pod", "metadata": ["name": "q"],
+                "spec": ["containers": [["image": "busybox"]]],
+            ]
+            let applied = try await server.request(
+                .PATCH, "/api/v1/namespaces/default/pods/q?fieldManager=test", json: apply,
+                contentType: "application/apply-patch+yaml")
+            #expect(applied.status == 400, "\(applied.text)")
+            #expect(applied.reason == "BadRequest")
         }
     }
 }
