@@ -107,6 +107,7 @@ let package = Package(
             name: "FleetAPITests",
             dependencies: [
                 "FleetAPI",
+                "KubeTestSupport",
                 "KubeModel",
                 "KubeServer",
                 "KubeClient",
@@ -306,6 +307,7 @@ let package = Package(
             dependencies: [
                 "KubeModel",
                 "KubeServer",
+                "KubeTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),

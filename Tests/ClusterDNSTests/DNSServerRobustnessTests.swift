@@ -21,7 +21,7 @@ struct DNSServerRobustnessTests {
     ]
 
     static func hostileMessages(count: Int, seed: UInt64) -> [[UInt8]] {
-        var random = SeededRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         func randomBytes(_ count: Int) -> [UInt8] { (0..<count).map { _ in UInt8.random(in: 0...255, using: &random) } }
         return (0..<count).map { _ in
             var message = seeds.randomElement(using: &random) ?? []
@@ -111,7 +111,7 @@ struct DNSServerRobustnessTests {
             }
             await udp.close()
 
-            var random = SeededRandom(seed: 3)
+            var random = SplitMix64(seed: 3)
             let messages = Self.hostileMessages(count: 600, seed: 4)
             var clients: [RawTCPClient] = []
             for connection in 0..<60 {

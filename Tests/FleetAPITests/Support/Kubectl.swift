@@ -1,4 +1,5 @@
 import Foundation
+import KubeTestSupport
 import Synchronization
 
 // The real kubectl against a FleetServer: a private directory per test holds the kubeconfig,
@@ -65,39 +66,34 @@ struct Kubectl: Sendable {
         let stderrURL = directory.appendingPathComponent("\(id).err")
         _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
         _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = [
-            "--kubeconfig", directory.appendingPathComponent("kubeconfig").path,
-            "--cache-dir", directory.appendingPathComponent("cache").path,
-        ] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["KUBECONFIG"] = nil
         environment["HOME"] = directory.path
-        process.environment = environment
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
-        process.standardError = try FileHandle(forWritingTo: stderrURL)
-        let exited = ExitStatus()
-        process.terminationHandler = { finished in exited.set(finished.terminationStatus) }
-        try process.run()
+        // posix_spawn, not Foundation's Process (see SpawnedProcess).
+        let process = try SpawnedProcess.spawn(
+            executable,
+            arguments: [
+                "--kubeconfig", directory.appendingPathComponent("kubeconfig").path,
+                "--cache-dir", directory.appendingPathComponent("cache").path,
+            ] + arguments,
+            environment: environment, stdoutPath: stdoutURL.path, stderrPath: stderrURL.path)
+        var status = process.exitStatus()
         let deadline = Date().addingTimeInterval(timeout)
-        while exited.value == nil, Date() < deadline {
+        while status == nil, Date() < deadline {
             try? await Task.sleep(for: .milliseconds(20))
+            status = process.exitStatus()
         }
-        if exited.value == nil {
+        if status == nil {
             process.terminate()
-            while exited.value == nil { try? await Task.sleep(for: .milliseconds(20)) }
+            while status == nil {
+                try? await Task.sleep(for: .milliseconds(20))
+                status = process.exitStatus()
+            }
         }
         return KubectlResult(
-            arguments: arguments, status: exited.value ?? -1,
+            arguments: arguments, status: status ?? -1,
             stdout: (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? "",
             stderr: (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "")
     }
 }
 
-private final class ExitStatus: Sendable {
-    private let state = Mutex<Int32?>(nil)
-    var value: Int32? { state.withLock { $0 } }
-    func set(_ status: Int32) { state.withLock { $0 = status } }
-}

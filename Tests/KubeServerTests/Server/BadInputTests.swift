@@ -126,7 +126,9 @@ import Testing
             #expect(reply.status == 400)
             #expect(reply.message?.contains("excessive aliasing") == true, "\(reply.text)")
         }
-        #expect(ContinuousClock.now - started < .seconds(5))
+        // Unbounded expansion ran until the process was killed for memory (minutes, 24 GB); the
+        // refusal takes milliseconds. The bound is loose for a loaded machine.
+        #expect(ContinuousClock.now - started < .seconds(60))
     }
 
     @Test func anObjectWhoseListsCannotBeTrackedIsStoredNotA500() async throws {

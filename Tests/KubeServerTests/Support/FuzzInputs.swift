@@ -1,5 +1,6 @@
 import Foundation
 import KubeModel
+import KubeTestSupport
 
 // Random and mutated requests for fuzzing the API server (FuzzTests): bodies in JSON, YAML and
 // protobuf, all four patch types, list/watch query strings with label and field selectors, every
