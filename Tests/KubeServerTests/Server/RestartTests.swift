@@ -17,9 +17,8 @@ import Testing
         logger.logLevel = .critical
         let core = try APIServerCore()
         let first = APIServer(configuration: APIServerConfiguration(name: "first", allowsAnonymous: true, authorizationEnabled: false), core: core, logger: logger)
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
 
-        let (port, createdVersion) = try await Self.running(first, logger: logger) { base, port in
+        let (port, createdVersion) = try await Self.running(first, logger: logger) { base, port, client in
             let created = try await Self.send(client, .POST, base + "/api/v1/namespaces/default/configmaps",
                                               body: ["metadata": ["name": "kept"], "data": ["a": "1"]])
             #expect(created.status == 201)
@@ -27,7 +26,7 @@ import Testing
         }
 
         let second = APIServer(configuration: APIServerConfiguration(name: "second", port: port, allowsAnonymous: true, authorizationEnabled: false), core: core, logger: logger)
-        try await Self.running(second, logger: logger) { base, secondPort in
+        try await Self.running(second, logger: logger) { base, secondPort, client in
             #expect(secondPort == port)
             let read = try await Self.send(client, .GET, base + "/api/v1/namespaces/default/configmaps/kept")
             #expect(read.status == 200)
@@ -38,7 +37,6 @@ import Testing
             let newVersion = Int(updated.json[path: ["metadata", "resourceVersion"]]?.stringValue ?? "") ?? 0
             #expect(newVersion > Int(createdVersion) ?? .max)
         }
-        try await client.shutdown()
     }
 
     /// As kube-apiserver: `/readyz` fails from the moment shutdown begins (watches closed, new
@@ -49,8 +47,7 @@ import Testing
         logger.logLevel = .critical
         let core = try APIServerCore()
         let server = APIServer(configuration: APIServerConfiguration(name: "readyz", allowsAnonymous: true, authorizationEnabled: false), core: core, logger: logger)
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        try await Self.running(server, logger: logger) { base, _ in
+        try await Self.running(server, logger: logger) { base, _, client in
             for path in ["/readyz", "/readyz/"] {
                 #expect(try await Self.text(client, base + path) == (200, "ok"))
             }
@@ -64,7 +61,6 @@ import Testing
             core.store.acceptWatches()
             #expect(try await Self.text(client, base + "/readyz") == (200, "ok"))
         }
-        try await client.shutdown()
     }
 
     private static func text(_ client: HTTPClient, _ url: String) async throws -> (Int, String) {
@@ -73,8 +69,10 @@ import Testing
         return (Int(response.status.code), String(buffer: bytes))
     }
 
+    /// Runs `server` during `body`, which gets its URL, port and an HTTP client whose connections
+    /// are closed before the server stops (a graceful stop waits for open keep-alive connections).
     private static func running<T: Sendable>(
-        _ server: APIServer, logger: Logger, _ body: @Sendable (String, Int) async throws -> T
+        _ server: APIServer, logger: Logger, _ body: @Sendable (String, Int, HTTPClient) async throws -> T
     ) async throws -> T {
         let group = ServiceGroup(configuration: .init(services: [.init(service: server)], logger: logger))
         return try await withThrowingTaskGroup(of: T?.self) { tasks in
@@ -83,7 +81,16 @@ import Testing
                 return nil
             }
             let port = await server.waitUntilListening()
-            let value = try await body(await server.url(), port)
+            let client = HTTPClient(eventLoopGroupProvider: .singleton)
+            let value: T
+            do {
+                value = try await body(await server.url(), port, client)
+            } catch {
+                try? await client.shutdown()
+                await group.triggerGracefulShutdown()
+                throw error
+            }
+            try await client.shutdown()
             await group.triggerGracefulShutdown()
             for try await _ in tasks {}
             return value
