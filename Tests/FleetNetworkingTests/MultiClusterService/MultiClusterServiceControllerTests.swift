@@ -349,6 +349,10 @@ import Testing
                 MultiClusterService(
                     metadata: ObjectMeta(name: "other", namespace: "elsewhere"),
                     spec: MultiClusterServiceSpec(serviceImport: LocalObjectName(name: "nothing"))))
+            // Once the controller has seen that MCS, the Service below is its, not an orphan.
+            try await eventually("the controller has seen the other MCS") {
+                Self.valid(try await client.api(MultiClusterService.self, namespace: "elsewhere").get("other")) != nil
+            }
             let squatter = Service(
                 metadata: ObjectMeta(
                     name: "work-taken", namespace: FleetNamespaces.fleetSystem,
