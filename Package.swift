@@ -239,6 +239,7 @@ let package = Package(
         .testTarget(
             name: "KubeRuntimeTests",
             dependencies: [
+                "KubeTestSupport",
                 "KubeModel",
                 "KubeRuntime",
                 "KubeClient",

@@ -11,7 +11,7 @@ import Synchronization
 
 // The embedded Kubernetes-compatible API server as a `Service`: storage, the built-in
 // controllers, and an HTTP(S) listener. Start it under a ServiceGroup (or call `run()` in a
-// task), then `await server.waitUntilListening()` for the bound port.
+// task), then `try await server.waitUntilListening()` for the bound port.
 
 public struct APIServerConfiguration: Sendable {
     public enum Transport: Sendable {
@@ -58,7 +58,7 @@ public final class APIServer: ServiceLifecycle.Service, Sendable {
     public let configuration: APIServerConfiguration
     public let core: APIServerCore
     private let logger: Logger
-    private let boundPort = Mutex<(port: Int?, waiters: [CheckedContinuation<Int, Never>])>((nil, []))
+    private let listening = Mutex<ListeningState>(.starting(waiters: []))
     private let denied = Mutex<[AuthorizationAttributes]>([])
     /// Every request received (authorized or not), by verb and resource.
     public let requests = RequestCounter()
@@ -81,8 +81,8 @@ public final class APIServer: ServiceLifecycle.Service, Sendable {
     }
 
     /// Base URL once listening, e.g. `https://127.0.0.1:43121`.
-    public func url() async -> String {
-        let port = await waitUntilListening()
+    public func url() async throws -> String {
+        let port = try await waitUntilListening()
         let scheme: String
         switch configuration.transport {
         case .plainHTTP: scheme = "http"
@@ -91,28 +91,60 @@ public final class APIServer: ServiceLifecycle.Service, Sendable {
         return "\(scheme)://\(configuration.host):\(port)"
     }
 
-    /// Suspends until the listener is bound; returns the port.
-    public func waitUntilListening() async -> Int {
-        await withCheckedContinuation { continuation in
-            let ready: Int? = boundPort.withLock { state in
-                if let port = state.port { return port }
-                state.waiters.append(continuation)
-                return nil
+    /// Suspends until the listener is bound; returns the port. Throws `APIServerError.notListening`
+    /// when `run()` ends without having listened (the port is taken, the certificate is bad), so
+    /// that nobody waits forever for a server that failed to start.
+    public func waitUntilListening() async throws -> Int {
+        try await withCheckedThrowingContinuation { continuation in
+            let outcome: Result<Int, APIServerError>? = listening.withLock { state in
+                switch state {
+                case .starting(var waiters):
+                    waiters.append(continuation)
+                    state = .starting(waiters: waiters)
+                    return nil
+                case .listening(let port): return .success(port)
+                case .failed(let error): return .failure(error)
+                }
             }
-            if let ready { continuation.resume(returning: ready) }
+            if let outcome { continuation.resume(with: outcome) }
         }
     }
 
     private func markListening(port: Int) {
-        let waiters = boundPort.withLock { state in
-            state.port = port
-            defer { state.waiters.removeAll() }
-            return state.waiters
+        settle(.listening(port: port))
+    }
+
+    /// Ends the wait of everyone in `waitUntilListening()` if the server has not listened yet.
+    private func markEnded(_ error: (any Error)?) {
+        settle(.failed(APIServerError.notListening(name: configuration.name, host: configuration.host, port: configuration.port, cause: error.map { "\($0)" })))
+    }
+
+    private func settle(_ outcome: ListeningState) {
+        let waiters: [CheckedContinuation<Int, any Error>] = listening.withLock { state in
+            guard case .starting(let waiters) = state else { return [] }
+            state = outcome
+            return waiters
         }
-        for waiter in waiters { waiter.resume(returning: port) }
+        for waiter in waiters {
+            switch outcome {
+            case .listening(let port): waiter.resume(returning: port)
+            case .failed(let error): waiter.resume(throwing: error)
+            case .starting: break
+            }
+        }
     }
 
     public func run() async throws {
+        do {
+            try await serve()
+            markEnded(nil)
+        } catch {
+            markEnded(error)
+            throw error
+        }
+    }
+
+    private func serve() async throws {
         let security = ServerSecurity(
             authenticator: Authenticator(tokens: configuration.tokens, allowsAnonymous: configuration.allowsAnonymous),
             authorizer: configuration.authorizationEnabled ? RBACAuthorizer(source: StoreRBACPolicySource(core: core)) : nil,
@@ -162,6 +194,26 @@ public final class APIServer: ServiceLifecycle.Service, Sendable {
             }
         } onCancel: {
             stop()
+        }
+    }
+}
+
+/// Whether the listener is bound yet, and who waits for it.
+private enum ListeningState {
+    case starting(waiters: [CheckedContinuation<Int, any Error>])
+    case listening(port: Int)
+    case failed(APIServerError)
+}
+
+public enum APIServerError: Error, CustomStringConvertible, Equatable {
+    /// The server stopped before it listened.
+    case notListening(name: String, host: String, port: Int, cause: String?)
+
+    public var description: String {
+        switch self {
+        case .notListening(let name, let host, let port, let cause):
+            let address = port == 0 ? "\(host) (any port)" : "\(host):\(port)"
+            return "API server \(name) stopped before listening on \(address)" + (cause.map { ": \($0)" } ?? "")
         }
     }
 }

@@ -4,8 +4,8 @@ import KubeClient
 import KubeModel
 
 // What Fleet's hub agent does when a member joins, for the local fleet: the member's exchange
-// namespace `fleet-member-<name>` on the hub, its MemberCluster and InternalMemberCluster (state
-// Join), and a Role + RoleBinding that confine the member's agents to their own namespace and to
+// namespace `fleet-member-<name>` on the hub, its MemberCluster (with its pod CIDR declared, as a
+// fleet admin would) and InternalMemberCluster (state Join), and a Role + RoleBinding that confine the member's agents to their own namespace and to
 // the kinds they use there.
 
 public enum FleetMembership {
@@ -19,9 +19,10 @@ public enum FleetMembership {
     /// manifests in config/member-hub-access are checked against).
     public static var hubRules: [PolicyRule] { MemberAgentHubAccess.rules }
 
-    /// Joins `member` to the fleet on `hub` (idempotent).
+    /// Joins `member` to the fleet on `hub` (idempotent). `podCIDRs` (if any) are declared on its
+    /// MemberCluster: the hub then accepts only endpoints inside them from this member.
     public static func join(
-        _ member: String, heartbeatPeriodSeconds: Int32, hub: KubeClient
+        _ member: String, heartbeatPeriodSeconds: Int32, podCIDRs: [String] = [], hub: KubeClient
     ) async throws {
         let namespace = FleetNamespaces.member(member)
         try await createIfMissing(
@@ -31,7 +32,9 @@ public enum FleetMembership {
         try await createIfMissing(
             hub.api(MemberCluster.self),
             MemberCluster(
-                metadata: ObjectMeta(name: member),
+                metadata: ObjectMeta(
+                    name: member,
+                    annotations: podCIDRs.isEmpty ? nil : [FleetAnnotations.podCIDRs: podCIDRs.joined(separator: ",")]),
                 spec: MemberClusterSpec(identity: identity, heartbeatPeriodSeconds: heartbeatPeriodSeconds)))
         try await createIfMissing(
             hub.api(InternalMemberCluster.self, namespace: namespace),

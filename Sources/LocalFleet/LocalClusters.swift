@@ -62,7 +62,7 @@ public struct LocalClusters: Sendable {
         for entry in servers {
             entries.append(
                 KubeconfigEntry(
-                    context: entry.context, server: await entry.server.url(),
+                    context: entry.context, server: try await entry.server.url(),
                     certificateAuthorityPEM: try entry.authority.certificatePEM,
                     clientCertificatePEM: try entry.admin.certificatePEM, clientKeyPEM: entry.admin.privateKeyPEM))
         }
@@ -80,7 +80,7 @@ public struct LocalClusters: Sendable {
             throw UnknownCluster(description: "no cluster named \(context) in this fleet")
         }
         let kubeconfig = KubeconfigEntry(
-            context: entry.context, server: await entry.server.url(),
+            context: entry.context, server: try await entry.server.url(),
             certificateAuthorityPEM: try entry.authority.certificatePEM,
             clientCertificatePEM: try entry.admin.certificatePEM, clientKeyPEM: entry.admin.privateKeyPEM)
         try KubeconfigWriter.write([kubeconfig], currentContext: context, to: url)

@@ -83,7 +83,7 @@ public final class LocalFleetSession: Sendable {
         let outcome: Result<Void, any Error>
         do {
             for entry in clusters.servers {
-                _ = await entry.server.waitUntilListening()
+                _ = try await entry.server.waitUntilListening()
                 clients[entry.context] = try KubeClient(configuration: try await adminConfiguration(entry), logger: logger)
             }
             let kubeconfig = options.directory.appendingPathComponent("kubeconfig")
@@ -108,7 +108,7 @@ public final class LocalFleetSession: Sendable {
                 }
             }
             var servers: [(context: String, url: String)] = []
-            for entry in clusters.servers { servers.append((entry.context, await entry.server.url())) }
+            for entry in clusters.servers { servers.append((entry.context, try await entry.server.url())) }
             var members: [MemberEndpoints] = []
             for (index, memberAddons) in addons.enumerated() {
                 members.append(
@@ -143,7 +143,7 @@ public final class LocalFleetSession: Sendable {
     /// The admin identity of a cluster (its kubeconfig user).
     func adminConfiguration(_ entry: LocalClusters.Entry) async throws -> ClientConfiguration {
         ClientConfiguration(
-            server: await entry.server.url(),
+            server: try await entry.server.url(),
             tls: .init(
                 certificateAuthorityPEM: Array(try entry.authority.certificatePEM.utf8),
                 clientCertificatePEM: Array(try entry.admin.certificatePEM.utf8),
@@ -173,7 +173,7 @@ public final class LocalFleetSession: Sendable {
             try Data((clusters.memberTokens[member] ?? "").utf8).write(to: tokenFile)
             try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: tokenFile.path)
             let hubConnection = ClientConfiguration(
-                server: await hubEntry.server.url(),
+                server: try await hubEntry.server.url(),
                 tls: .init(certificateAuthorityPEM: Array(try hubEntry.authority.certificatePEM.utf8)),
                 authentication: .tokenFile(path: tokenFile.path))
             let memberConnection = try await adminConfiguration(clusters.servers[index + 1])
@@ -201,11 +201,13 @@ public final class LocalFleetSession: Sendable {
             where error.isAlreadyExists {}
         }
         try await createNamespace(FleetNamespaces.fleetSystem, client: hub)
-        for member in memberNames {
+        for (index, member) in memberNames.enumerated() {
             let client = clients[member]!
             _ = try await CRDInstaller(client: client, logger: logger).install(networking, mode: .member)
             try await createNamespace(FleetNamespaces.fleetSystem, client: client)
-            try await FleetMembership.join(member, heartbeatPeriodSeconds: options.heartbeatPeriodSeconds, hub: hub)
+            try await FleetMembership.join(
+                member, heartbeatPeriodSeconds: options.heartbeatPeriodSeconds,
+                podCIDRs: [LocalClusters.podCIDR(member: index + 1)], hub: hub)
         }
     }
 

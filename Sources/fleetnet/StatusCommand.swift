@@ -43,7 +43,7 @@ struct StatusCommand: AsyncParsableCommand {
         try? await hub.shutdown()
         for client in clients.values { try? await client.shutdown() }
         let status = try result.get()
-        print(status.rows.isEmpty ? "no exported services" : status.table(), terminator: "")
+        print(status.table(), terminator: "")
     }
 }
 

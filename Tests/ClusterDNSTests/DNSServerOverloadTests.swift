@@ -53,7 +53,7 @@ struct DNSServerOverloadTests {
     }
 
     private static func start(_ handler: GatedHandler) async throws -> DNSServer {
-        var configuration = DNSServer.Configuration()
+        var configuration = DNSServer.Configuration.patient
         configuration.maximumConcurrentQueries = 1
         configuration.maximumQueuedQueries = 1
         var logger = Logger(label: "ClusterDNSTests")

@@ -59,7 +59,7 @@ final class QuestionLog: Sendable {
 
 /// Runs `body` with a server for `TestZone` on 127.0.0.1 and a free port, stopping it afterwards.
 func withTestServer(
-    configuration: DNSServer.Configuration = DNSServer.Configuration(),
+    configuration: DNSServer.Configuration = .patient,
     _ body: (DNSServer, TestZoneHandler) async throws -> Void
 ) async throws {
     let handler = TestZoneHandler()
@@ -73,4 +73,15 @@ func withTestServer(
         throw error
     }
     await server.stop()
+}
+
+extension DNSServer.Configuration {
+    /// The defaults with a 60 s idle timeout: on a loaded machine a test's client can be held off
+    /// the CPU between its connect and its first write for longer than the default 5 s, and the
+    /// server would close the connection under it. Tests of the idle timeout set their own.
+    static var patient: DNSServer.Configuration {
+        var configuration = DNSServer.Configuration()
+        configuration.idleTimeout = .seconds(60)
+        return configuration
+    }
 }

@@ -3,6 +3,7 @@ import KubeClient
 import KubeModel
 import KubeRuntime
 import KubeServer
+import KubeTestSupport
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -48,7 +49,7 @@ import Testing
     @Test func informerRelistsAfterTheServerComesBackWithoutItsHistory() async throws {
         let core = try APIServerCore(options: ServerOptions(historyLimit: 20))
         let definition = try #require(core.registry.definition(group: "", version: "v1", resource: "configmaps"))
-        var server = try await EmbeddedServer.Running.start(core: core, port: 0)
+        var server = try await EmbeddedServer.Running.start(core: core, port: RestartablePort.next())
         let port = server.port
         let client = try KubeClient(configuration: ClientConfiguration(server: server.url), logger: Self.quiet)
         let api = client.api(ConfigMap.self, namespace: "default")

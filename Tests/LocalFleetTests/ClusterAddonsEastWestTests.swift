@@ -32,8 +32,8 @@ import Testing
         let group = ServiceGroup(configuration: .init(services: [.init(service: server)], logger: quiet))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
-            _ = await server.waitUntilListening()
-            let client = try KubeClient(configuration: ClientConfiguration(server: await server.url()), logger: quiet)
+            _ = try await server.waitUntilListening()
+            let client = try KubeClient(configuration: ClientConfiguration(server: try await server.url()), logger: quiet)
             let addons = ClusterAddons(clusterName: "member-9", index: 9, client: client, logger: quiet)
             let running = Task { await addons.run() }
             do {

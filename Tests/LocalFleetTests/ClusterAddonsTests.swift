@@ -36,8 +36,8 @@ import Testing
         let group = ServiceGroup(configuration: .init(services: [.init(service: server)], logger: Self.quiet))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
-            _ = await server.waitUntilListening()
-            let client = try KubeClient(configuration: ClientConfiguration(server: await server.url()), logger: Self.quiet)
+            _ = try await server.waitUntilListening()
+            let client = try KubeClient(configuration: ClientConfiguration(server: try await server.url()), logger: Self.quiet)
             let http = HTTPClient(eventLoopGroupProvider: .singleton)
             let addons = ClusterAddons(clusterName: "member-1", index: 1, client: client, logger: Self.quiet)
             let running = Task { await addons.run() }

@@ -39,7 +39,12 @@ import Testing
             #expect(status.rows.first?.endpoints == ["member-1": 2, "member-2": 2])
             #expect(status.rows.first?.conflicts.isEmpty == true)
             #expect(status.rows.first?.externalIP?.hasPrefix("127.202.") == true)
+            #expect(status.rows.first?.rejected.isEmpty == true)
             #expect(status.table().hasPrefix("SERVICE"))
+            // The local fleet declares each member's pod CIDR, so the hub checks endpoint ownership.
+            #expect(status.members.map(\.name) == ["member-1", "member-2"])
+            #expect(status.members.map(\.declaration.summary) == ["127.11.0.0/16", "127.12.0.0/16"])
+            #expect(status.table().contains("MEMBER") && status.table().contains("127.12.0.0/16"), "\(status.table())")
 
             // The members' agents reach the hub only as themselves: member-1's token may read its
             // own exchange namespace but not member-2's.

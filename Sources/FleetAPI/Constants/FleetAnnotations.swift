@@ -23,6 +23,13 @@ public enum FleetAnnotations {
     public static let azureLoadBalancerInternal = "service.beta.kubernetes.io/azure-load-balancer-internal"
     /// On Services: the resource group of the load balancer's public IP.
     public static let azureLoadBalancerResourceGroup = "service.beta.kubernetes.io/azure-load-balancer-resource-group"
+    /// On a hub MemberCluster (ours, set by the fleet admin): the member's pod CIDRs, comma
+    /// separated (`10.1.0.0/16,fd00:1::/64`). Where declared, the hub accepts only endpoints inside
+    /// these and `extraEndpointCIDRs` from that member; elsewhere any endpoint is accepted.
+    public static let podCIDRs = "networking.fleet.azure.com/pod-cidrs"
+    /// On a hub MemberCluster (ours): more CIDRs the member's endpoints may use besides its pods',
+    /// e.g. the VMs behind services without selectors. Only read where `podCIDRs` is declared.
+    public static let extraEndpointCIDRs = "networking.fleet.azure.com/extra-endpoint-cidrs"
     /// On Services: the DNS label of the load balancer's public IP.
     public static let azureDNSLabelName = "service.beta.kubernetes.io/azure-dns-label-name"
 }

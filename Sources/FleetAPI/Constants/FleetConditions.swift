@@ -14,6 +14,10 @@ public enum ServiceExportConditions {
     /// ServiceImport, and why not. Written by the hub on the InternalServiceExport together with
     /// `Conflict` and copied to the ServiceExport by the member agent.
     public static let ready = "Ready"
+    /// Ours: whether the hub distributes all of this export's endpoints. False when some lie
+    /// outside the member's declared CIDRs (`FleetAnnotations.podCIDRs`). Written by the hub with
+    /// `Conflict` and `Ready`, copied to the ServiceExport by the member agent.
+    public static let endpointsAccepted = "EndpointsAccepted"
 
     public enum Reason {
         public static let serviceIsValid = "ServiceIsValid"
@@ -27,6 +31,10 @@ public enum ServiceExportConditions {
         public static let exported = "Exported"
         public static let namespaceNotOnHub = "NamespaceNotOnHub"
         public static let notExported = "ExportConflict"
+        // EndpointsAccepted
+        public static let withinDeclaredCIDRs = "WithinDeclaredCIDRs"
+        public static let noCIDRsDeclared = "NoCIDRsDeclared"
+        public static let outsideDeclaredCIDRs = "EndpointsOutsideDeclaredCIDRs"
     }
 }
 

@@ -17,6 +17,17 @@ public enum HubEventReasons {
     /// Warning on an InternalMemberCluster whose member-net agent stopped heartbeating: its
     /// exported endpoints are withdrawn from every importer until it heartbeats again.
     public static let heartbeatLost = "MemberHeartbeatLost"
+    /// On an InternalMemberCluster told to leave (`spec.state: Leave`): its endpoints are withdrawn
+    /// from every importer at once, whether or not its agent is alive to withdraw its exports.
+    public static let memberLeaving = "MemberLeaving"
     /// On an InternalMemberCluster whose member-net agent heartbeats again: its endpoints return.
     public static let heartbeatResumed = "MemberHeartbeatResumed"
+    /// Warning on an EndpointSliceExport some endpoints of which lie outside its member's declared
+    /// CIDRs (`FleetAnnotations.podCIDRs`): those endpoints are not distributed.
+    public static let endpointsOutsideDeclaredCIDRs = "EndpointsOutsideDeclaredCIDRs"
+    /// Warning on an EndpointSliceExport whose name another member's older EndpointSliceExport
+    /// already has: it is not distributed (its copies would replace the other's).
+    public static let endpointSliceExportNameTaken = "EndpointSliceExportNameTaken"
+    /// Warning on a MemberCluster whose declared CIDRs do not all parse (the valid ones apply).
+    public static let invalidDeclaredCIDRs = "InvalidDeclaredCIDRs"
 }

@@ -86,6 +86,14 @@ public struct HubCaches: Sendable {
         }
     }
 
+    /// The services member `member` exports (from its InternalServiceExports).
+    public func exportedServices(ofMember member: String) -> [ObjectKey] {
+        let keys = serviceExports.list(namespace: FleetNamespaces.member(member)).compactMap { export in
+            export.spec.map { Self.serviceKey($0.serviceReference.namespace, $0.serviceReference.name) }
+        }
+        return Array(Set(keys))
+    }
+
     /// The key of the hub ServiceImport of service `namespace/name`.
     public static func serviceKey(_ namespace: String, _ name: String) -> ObjectKey {
         ObjectKey(namespace: namespace, name: name)

@@ -16,6 +16,10 @@ import KubeRuntime
 // removed) map to the exports concerned. `endpointsliceexport-cleanup` is held while copies may
 // exist; a deleted export withdraws all its copies. The exports of a member whose agent stopped
 // heartbeating (`MemberLiveness`) are withdrawn from every importer until it heartbeats again.
+// Where a member's CIDRs are declared, its endpoints outside them are left out of the copies, with
+// a Warning event; of exports of one name in several members' namespaces only the name's owner is
+// distributed (`EndpointOwnership.swift`). A MemberCluster change redistributes that member's
+// exports.
 
 /// Distributes exported EndpointSlices to the importing clusters.
 public struct HubEndpointSliceExportController: Reconciler {
@@ -34,6 +38,9 @@ public struct HubEndpointSliceExportController: Reconciler {
             .watches(ClusterSetImport.self, in: context.informers) { clusterSetImport in
                 caches.sliceExports.byIndex(HubCaches.byService, value: clusterSetImport.spec.service.namespacedName)
                     .map { ObjectKey($0) }
+            }
+            .watches(MemberCluster.self, in: context.informers) { member in
+                caches.sliceExports.list(namespace: FleetNamespaces.member(member.metadata.name ?? "")).map { ObjectKey($0) }
             }
             .watches(EndpointSliceImport.self, in: context.informers) { copy in
                 let name = copy.metadata.name ?? ""
@@ -64,7 +71,22 @@ public struct HubEndpointSliceExportController: Reconciler {
             return
         }
         if export.metadata.isDeleting {
-            for copy in copies { try await withdraw(copy) }
+            // The copies are this export's unless another export owns the name.
+            let owner = EndpointSliceExportNameOwner.owner(among: caches.sliceExports.byIndex(HubCaches.byName, value: key.name))
+            if owner == nil { for copy in copies { try await withdraw(copy) } }
+            try await release(export)
+            return
+        }
+        if let owner = EndpointSliceExportNameOwner.owner(among: caches.sliceExports.byIndex(HubCaches.byName, value: key.name)),
+            owner.metadata.namespace != export.metadata.namespace
+        {
+            // Another member's export owns the name: the copies are its own.
+            if memo.isNew(export.metadata, reason: HubEventReasons.endpointSliceExportNameTaken) {
+                context.record(
+                    .warning, reason: HubEventReasons.endpointSliceExportNameTaken,
+                    message: "EndpointSliceExport \(key.name) is not distributed: the name belongs to the export of \(owner.metadata.namespace ?? "")",
+                    about: export)
+            }
             try await release(export)
             return
         }
@@ -78,7 +100,7 @@ public struct HubEndpointSliceExportController: Reconciler {
         if export.metadata.addFinalizer(FleetFinalizers.endpointSliceExportCleanup) {
             export = try await exportAPI(export).replace(export)
         }
-        let spec = distributedSpec(of: export)
+        let spec = acceptedEndpoints(of: export, in: distributedSpec(of: export))
         for copy in copies {
             let namespace = copy.metadata.namespace ?? ""
             if importers.contains(namespace) {
@@ -136,6 +158,33 @@ public struct HubEndpointSliceExportController: Reconciler {
         let served = Set(portClusters.filter { $0.clusters.contains(exporter) }.map(\.name))
         spec.ports = spec.ports?.filter { served.contains($0.name ?? "") }
         return spec
+    }
+
+    /// `spec` without the endpoints outside the exporter's declared CIDRs, reporting those once
+    /// per generation of `export` with a Warning event.
+    private func acceptedEndpoints(of export: EndpointSliceExport, in spec: EndpointSliceExportSpec) -> EndpointSliceExportSpec {
+        let exporter = spec.endpointSliceReference.clusterId
+        let member = caches.memberClusters.get(ObjectKey(name: exporter))
+        let declaration = EndpointCIDRDeclaration(of: member)
+        if case .declared(_, let invalid) = declaration, !invalid.isEmpty, let member,
+            memo.isNew(member.metadata, reason: HubEventReasons.invalidDeclaredCIDRs + invalid.joined(separator: ","))
+        {
+            context.record(
+                .warning, reason: HubEventReasons.invalidDeclaredCIDRs,
+                message:
+                    "these declared endpoint CIDRs of member \(exporter) do not parse and are ignored: \(invalid.joined(separator: ", ")) (accepted: \(declaration.summary.isEmpty ? "none" : declaration.summary))",
+                about: member)
+        }
+        var accepted = spec
+        accepted.endpoints = spec.endpoints.filter(declaration.accepts)
+        let rejected = spec.endpoints.filter { !declaration.accepts($0) }.flatMap(\.addresses)
+        if !rejected.isEmpty, memo.isNew(export.metadata, reason: HubEventReasons.endpointsOutsideDeclaredCIDRs + rejected.joined()) {
+            context.record(
+                .warning, reason: HubEventReasons.endpointsOutsideDeclaredCIDRs,
+                message: EndpointsAcceptedCondition.rejectionMessage(rejected: rejected, member: exporter, declaration: declaration),
+                about: export)
+        }
+        return accepted
     }
 
     private func withdraw(_ copy: EndpointSliceImport) async throws {

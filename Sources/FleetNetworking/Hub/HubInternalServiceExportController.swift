@@ -43,6 +43,13 @@ public struct HubInternalServiceExportController: Reconciler {
             .watches(ClusterSetImport.self, in: context.informers) { clusterSetImport in
                 [HubCaches.serviceKey(clusterSetImport.spec.service.namespace, clusterSetImport.spec.service.name)]
             }
+            // EndpointsAccepted follows the exported endpoints and the member's declared CIDRs.
+            .watches(EndpointSliceExport.self, in: context.informers) { slice in
+                [HubCaches.serviceKey(slice.spec.ownerServiceReference.namespace, slice.spec.ownerServiceReference.name)]
+            }
+            .watches(MemberCluster.self, in: context.informers) { member in
+                caches.exportedServices(ofMember: member.metadata.name ?? "")
+            }
             .watches(Namespace.self, in: context.informers) { namespace in
                 let name = namespace.metadata.name ?? ""
                 // A member joining or leaving changes where ClusterSetImports go; an application
@@ -116,12 +123,14 @@ public struct HubInternalServiceExportController: Reconciler {
             !resolution.isClusterSet && serviceImport == nil && caches.namespaces.hasSynced
             && caches.namespaces.get(name: key.namespace) == nil
 
-        // Conflict and Ready conditions of the live exports, in one status write each.
+        // Conflict, Ready and EndpointsAccepted conditions of the live exports, in one status
+        // write each.
         for candidate in candidates {
             try await writeConditions(
                 candidate.export, conflict: resolution.conflict(of: candidate),
                 ready: candidate.clusterSetExport != nil
-                    ? nil : readiness(serving: resolution.isServing(candidate), waitsForNamespace: waitsForNamespace, key: key))
+                    ? nil : readiness(serving: resolution.isServing(candidate), waitsForNamespace: waitsForNamespace, key: key),
+                endpoints: endpointsAccepted(of: candidate, key: key))
         }
 
         // Members importing through the MCS API need no hub ServiceImport (nor the service's
@@ -191,11 +200,22 @@ public struct HubInternalServiceExportController: Reconciler {
         )
     }
 
-    /// Sets the export's Conflict condition and (for fleet exports) its Ready condition, in one
-    /// status write when either differs.
+    /// `EndpointsAccepted` of an export: whether all the endpoints its member exports for the
+    /// service lie in the member's declared CIDRs.
+    private func endpointsAccepted(of candidate: ServiceExportCandidate, key: ObjectKey) -> (status: String, reason: String, message: String) {
+        let namespace = candidate.export.metadata.namespace ?? ""
+        let endpoints = caches.sliceExports.byIndex(HubCaches.byService, value: key.description)
+            .filter { $0.metadata.namespace == namespace && !$0.metadata.isDeleting }
+            .flatMap(\.spec.endpoints)
+        let declaration = EndpointCIDRDeclaration(of: caches.memberClusters.get(ObjectKey(name: candidate.cluster)))
+        return EndpointsAcceptedCondition.evaluate(endpoints: endpoints, member: candidate.cluster, declaration: declaration)
+    }
+
+    /// Sets the export's Conflict and EndpointsAccepted conditions and (for fleet exports) its
+    /// Ready condition, in one status write when any differs.
     private func writeConditions(
         _ export: InternalServiceExport, conflict outcome: ClusterSetResolution.ConflictOutcome,
-        ready: (status: String, reason: String, message: String)?
+        ready: (status: String, reason: String, message: String)?, endpoints: (status: String, reason: String, message: String)
     ) async throws {
         let now = context.now()
         var updated = export
@@ -211,6 +231,11 @@ public struct HubInternalServiceExportController: Reconciler {
                         type: ServiceExportConditions.ready, status: ready.status, reason: ready.reason, message: ready.message,
                         observedGeneration: export.metadata.generation, at: now)) || changed
         }
+        changed =
+            conditions.setEquivalent(
+                Condition.make(
+                    type: ServiceExportConditions.endpointsAccepted, status: endpoints.status, reason: endpoints.reason,
+                    message: endpoints.message, observedGeneration: export.metadata.generation, at: now)) || changed
         guard changed else { return }
         updated.status = InternalServiceExportStatus(conditions: conditions)
         do {

@@ -76,7 +76,11 @@ struct InternalServiceExportReconciler: Reconciler {
         var ready = internalExport.status?.conditions?.condition(ofType: ServiceExportConditions.ready)
         ready?.observedGeneration = export.metadata.generation
         let readyChanged = ready.map { conditions.setEquivalent($0) } ?? false
-        if conflictChanged || readyChanged {
+        // EndpointsAccepted, likewise (our hub's ownership check of the exported endpoints).
+        var accepted = internalExport.status?.conditions?.condition(ofType: ServiceExportConditions.endpointsAccepted)
+        accepted?.observedGeneration = export.metadata.generation
+        let acceptedChanged = accepted.map { conditions.setEquivalent($0) } ?? false
+        if conflictChanged || readyChanged || acceptedChanged {
             var updated = export
             updated.status = ServiceExportStatus(conditions: conditions)
             updated = try await context.member.api(ServiceExport.self).replaceStatus(updated)
@@ -92,6 +96,9 @@ struct InternalServiceExportReconciler: Reconciler {
                 ready.reason != ServiceExportConditions.Reason.notExported
             {
                 context.memberEvents.emit(.warning, reason: ready.reason, message: ready.message, about: updated)
+            }
+            if acceptedChanged, let accepted, accepted.status == ConditionStatus.false {
+                context.memberEvents.emit(.warning, reason: accepted.reason, message: accepted.message, about: updated)
             }
         }
 

@@ -240,8 +240,13 @@ struct ServiceExportReconciler: Reconciler {
             .make(
                 type: ServiceExportConditions.valid, status: status, reason: reason, message: message,
                 observedGeneration: export.metadata.generation, at: now))
-        // An export that is not valid is withdrawn: the hub's Ready no longer holds.
-        if status != ConditionStatus.true, conditions?.remove(type: ServiceExportConditions.ready) == true { changed = true }
+        // An export that is not valid is withdrawn: the hub's Ready and EndpointsAccepted no longer hold.
+        if status != ConditionStatus.true {
+            for type in [ServiceExportConditions.ready, ServiceExportConditions.endpointsAccepted]
+            where conditions?.remove(type: type) == true {
+                changed = true
+            }
+        }
         guard changed else { return }
         var updated = export
         updated.status = ServiceExportStatus(conditions: conditions)

@@ -8,8 +8,10 @@ import KubeRuntime
 // networking.fleet.azure.com ServiceExports, `mcs` for multicluster.x-k8s.io ones), the clusters
 // exporting it, conflicts with their reasons, the clusters importing it (the MultiClusterService's
 // claimer, or every member holding a multicluster.x-k8s.io ServiceImport), exported endpoints per
-// cluster, and the load-balancer IP of the importer's MultiClusterService. Works against a local
-// fleet or real clusters.
+// cluster (with how many the hub leaves out for lying outside the member's declared CIDRs), and
+// the load-balancer IP of the importer's MultiClusterService; then each member's declared
+// endpoint CIDRs, or that it declares none (the hub then accepts any endpoint from it). Works
+// against a local fleet or real clusters.
 
 public struct FleetStatus: Sendable {
     public struct Row: Sendable, Hashable {
@@ -23,16 +25,52 @@ public struct FleetStatus: Sendable {
         public var importedBy: [String]
         /// Exported endpoints (addresses) per cluster.
         public var endpoints: [String: Int]
+        /// Exported endpoint addresses the hub leaves out (outside declared CIDRs), per cluster.
+        public var rejected: [String: Int] = [:]
         public var externalIP: String?
+
+        public init(
+            service: String, api: String, exportedBy: [String], conflicts: [String: String], importedBy: [String],
+            endpoints: [String: Int], rejected: [String: Int] = [:], externalIP: String?
+        ) {
+            self.service = service
+            self.api = api
+            self.exportedBy = exportedBy
+            self.conflicts = conflicts
+            self.importedBy = importedBy
+            self.endpoints = endpoints
+            self.rejected = rejected
+            self.externalIP = externalIP
+        }
+    }
+
+    /// A member and the endpoint CIDRs declared on its MemberCluster.
+    public struct MemberRow: Sendable, Hashable {
+        public var name: String
+        public var declaration: EndpointCIDRDeclaration
+
+        public init(name: String, declaration: EndpointCIDRDeclaration) {
+            self.name = name
+            self.declaration = declaration
+        }
     }
 
     public var rows: [Row]
+    public var members: [MemberRow]
+
+    public init(rows: [Row], members: [MemberRow] = []) {
+        self.rows = rows
+        self.members = members
+    }
 
     /// Reads the fleet: `hub`, and `members` by cluster name (the importers' MCS are read there).
     public static func gather(hub: KubeClient, members: [String: KubeClient]) async throws -> FleetStatus {
         let imports = try await hub.api(ServiceImport.self).list().items
         let exports = try await hub.api(InternalServiceExport.self).list().items
         let slices = try await hub.api(EndpointSliceExport.self).list().items
+        let memberClusters = (try? await hub.api(MemberCluster.self).list().items) ?? []
+        let declarations = Dictionary(
+            memberClusters.map { ($0.metadata.name ?? "", EndpointCIDRDeclaration(of: $0)) }, uniquingKeysWith: { first, _ in first })
         var keys = Set(imports.map(\.namespacedName))
         for export in exports {
             if let reference = export.spec?.serviceReference { keys.insert(reference.namespacedName) }
@@ -58,6 +96,9 @@ public struct FleetStatus: Sendable {
             for slice in slices where slice.spec.ownerServiceReference.namespacedName == key {
                 let cluster = FleetNamespaces.memberCluster(ofNamespace: slice.metadata.namespace ?? "") ?? "?"
                 row.endpoints[cluster, default: 0] += slice.spec.endpoints.reduce(0) { $0 + $1.addresses.count }
+                let declaration = declarations[cluster] ?? .undeclared
+                let rejected = slice.spec.endpoints.filter { !declaration.accepts($0) }.reduce(0) { $0 + $1.addresses.count }
+                if rejected > 0 { row.rejected[cluster, default: 0] += rejected }
             }
             if let annotation = serviceImport?.metadata.annotations?[FleetAnnotations.serviceInUseBy],
                 let inUse = try? JSONValue(parsing: Array(annotation.utf8)).decode(as: ServiceInUseBy.self)
@@ -80,10 +121,11 @@ public struct FleetStatus: Sendable {
             }
             rows.append(row)
         }
-        return FleetStatus(rows: rows)
+        let members = declarations.keys.sorted().map { MemberRow(name: $0, declaration: declarations[$0]!) }
+        return FleetStatus(rows: rows, members: members)
     }
 
-    /// The table, as kubectl prints tables.
+    /// The services table, then the members table, as kubectl prints tables.
     public func table() -> String {
         let header = ["SERVICE", "API", "EXPORTED-BY", "CONFLICTS", "IMPORTED-BY", "ENDPOINTS", "EXTERNAL-IP"]
         let lines = rows.map { row -> [String] in
@@ -93,12 +135,35 @@ public struct FleetStatus: Sendable {
                 row.exportedBy.isEmpty ? "<none>" : row.exportedBy.joined(separator: ","),
                 row.conflicts.isEmpty ? "<none>" : row.conflicts.keys.sorted().map { "\($0)(\(row.conflicts[$0]!))" }.joined(separator: ","),
                 row.importedBy.isEmpty ? "<none>" : row.importedBy.joined(separator: ","),
-                row.endpoints.isEmpty ? "0" : row.endpoints.keys.sorted().map { "\($0)=\(row.endpoints[$0]!)" }.joined(separator: ","),
+                row.endpoints.isEmpty
+                    ? "0"
+                    : row.endpoints.keys.sorted().map { cluster in
+                        "\(cluster)=\(row.endpoints[cluster]!)" + (row.rejected[cluster].map { "(\($0) rejected)" } ?? "")
+                    }.joined(separator: ","),
                 row.externalIP ?? "<none>",
             ]
         }
-        let all = [header] + lines
-        let widths = (0..<header.count).map { column in all.map { $0[column].count }.max() ?? 0 }
+        var text = rows.isEmpty ? "no exported services\n" : Self.render([header] + lines)
+        if !members.isEmpty {
+            let memberLines = members.map { member -> [String] in
+                switch member.declaration {
+                case .undeclared: [member.name, "<undeclared: every endpoint accepted>"]
+                case .declared(let networks, let invalid):
+                    [
+                        member.name,
+                        (networks.isEmpty ? "<none: no endpoint accepted>" : member.declaration.summary)
+                            + (invalid.isEmpty ? "" : " (ignored, invalid: \(invalid.joined(separator: ",")))"),
+                    ]
+                }
+            }
+            text += "\n" + Self.render([["MEMBER", "ENDPOINT-CIDRS"]] + memberLines)
+        }
+        return text
+    }
+
+    private static func render(_ all: [[String]]) -> String {
+        let columns = all.first?.count ?? 0
+        let widths = (0..<columns).map { column in all.map { $0[column].count }.max() ?? 0 }
         return all.map { cells in
             cells.enumerated().map { index, cell in
                 index == cells.count - 1 ? cell : cell.padding(toLength: widths[index] + 3, withPad: " ", startingAt: 0)

@@ -131,6 +131,12 @@ public final class Controller<R: Reconciler>: Sendable {
             metrics.count(.error)
             await queue.forget(request)
             logger.error("reconcile failed terminally", metadata: ["request": "\(request)", "error": "\(error.underlying)"])
+        case .failure where Task.isCancelled:
+            // The controller is stopping (the manager shuts down, leadership is lost): the
+            // reconcile was interrupted, it did not fail. Nothing to warn about and nothing to
+            // retry here: a controller that runs again starts from a full resync.
+            await queue.forget(request)
+            logger.debug("reconcile interrupted: the controller is stopping", metadata: ["request": "\(request)"])
         case .failure(let error):
             metrics.errors.increment()
             metrics.count(.error)

@@ -70,7 +70,9 @@ public final class Manager: Service, Sendable {
         var checks: [(name: String, check: ReadinessCheck)] = []
         var healthChecks: [(name: String, check: ReadinessCheck)] = []
         var port: Int?
-        var portWaiters: [CheckedContinuation<Int, Never>] = []
+        /// Set when `run()` ended without listening.
+        var notListening: ManagerError?
+        var portWaiters: [CheckedContinuation<Int, any Error>] = []
     }
 
     private let state = Mutex(State())
@@ -106,14 +108,16 @@ public final class Manager: Service, Sendable {
     }
 
     /// Suspends until the HTTP listener is bound; returns its port.
-    public func waitUntilListening() async -> Int {
-        await withCheckedContinuation { continuation in
-            let ready: Int? = state.withLock { state in
-                if let port = state.port { return port }
+    /// Throws `ManagerError.notListening` when `run()` ends without having listened.
+    public func waitUntilListening() async throws -> Int {
+        try await withCheckedThrowingContinuation { continuation in
+            let ready: Result<Int, ManagerError>? = state.withLock { state in
+                if let port = state.port { return .success(port) }
+                if let failure = state.notListening { return .failure(failure) }
                 state.portWaiters.append(continuation)
                 return nil
             }
-            if let ready { continuation.resume(returning: ready) }
+            if let ready { continuation.resume(with: ready) }
         }
     }
 
@@ -134,6 +138,28 @@ public final class Manager: Service, Sendable {
     }
 
     public func run() async throws {
+        do {
+            try await serve()
+            markEnded(nil)
+        } catch {
+            markEnded(error)
+            throw error
+        }
+    }
+
+    private func markEnded(_ error: (any Error)?) {
+        let failure = ManagerError.notListening(
+            host: configuration.host, port: configuration.port, cause: error.map { "\($0)" })
+        let waiters = state.withLock { state in
+            guard state.port == nil else { return [CheckedContinuation<Int, any Error>]() }
+            state.notListening = failure
+            defer { state.portWaiters.removeAll() }
+            return state.portWaiters
+        }
+        for waiter in waiters { waiter.resume(throwing: failure) }
+    }
+
+    private func serve() async throws {
         let app = Application(
             router: makeRouter(),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
@@ -281,5 +307,17 @@ public final class Manager: Service, Sendable {
             return state.portWaiters
         }
         for waiter in waiters { waiter.resume(returning: port) }
+    }
+}
+
+public enum ManagerError: Error, CustomStringConvertible, Equatable {
+    /// The manager stopped before its probe and metrics listener was bound.
+    case notListening(host: String, port: Int, cause: String?)
+
+    public var description: String {
+        switch self {
+        case .notListening(let host, let port, let cause):
+            "manager stopped before listening on \(host):\(port)" + (cause.map { ": \($0)" } ?? "")
+        }
     }
 }

@@ -1,3 +1,5 @@
+import KubeModel
+
 // Kubernetes' ordering of API version strings (apimachinery `version.CompareKubeAwareVersionStrings`):
 // GA before beta before alpha, higher major first, then higher minor, and versions that do not look
 // like Kubernetes versions last, in lexical order. The first served version in this order is a

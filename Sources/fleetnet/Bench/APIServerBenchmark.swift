@@ -40,7 +40,7 @@ struct APIServerBenchmark {
                     try await services.run()
                     return nil
                 }
-                let base = await server.url()
+                let base = try await server.url()
                 let results = try await measure(Requests(client: client, base: base))
                 await services.triggerGracefulShutdown()
                 try await group.waitForAll()

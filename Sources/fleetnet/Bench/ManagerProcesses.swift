@@ -50,7 +50,7 @@ final class ManagerProcesses: Sendable {
         }
 
         let clusters = session.clusters
-        let hubURL = await clusters.servers[0].server.url()
+        let hubURL = try await clusters.servers[0].server.url()
         let hubCA = Data(try clusters.servers[0].authority.certificatePEM.utf8).base64EncodedString()
         var running: [Running] = []
         do {

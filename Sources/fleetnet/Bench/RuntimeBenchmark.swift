@@ -56,7 +56,7 @@ struct RuntimeBenchmark {
                 try await services.run()
                 return nil
             }
-            let url = await server.url()
+            let url = try await server.url()
             let client = try KubeClient(configuration: ClientConfiguration(server: url), logger: logger)
             var results: [String: Double] = [:]
             do {

@@ -36,7 +36,7 @@ struct TLSAPIServer: Sendable {
                 try await group.run()
                 return nil
             }
-            let fixture = TLSAPIServer(url: await server.url(), authority: authority, admin: admin)
+            let fixture = TLSAPIServer(url: try await server.url(), authority: authority, admin: admin)
             let result: Result<T, any Error>
             do {
                 result = .success(try await body(fixture))

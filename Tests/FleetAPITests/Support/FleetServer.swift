@@ -35,7 +35,7 @@ struct FleetServer: Sendable {
                 return nil
             }
             defer { group.cancelAll() }
-            let url = await server.url()
+            let url = try await server.url()
             let configuration = ClientConfiguration(
                 server: url,
                 tls: .init(

@@ -140,7 +140,7 @@ struct DeployedFleet: Sendable {
             }
             var clusters: [Cluster] = []
             for (name, server) in servers {
-                let url = await server.url()
+                let url = try await server.url()
                 let admin = try KubeClient(
                     configuration: ClientConfiguration(server: url, authentication: .bearerToken(adminToken)), logger: logger)
                 clusters.append(Cluster(name: name, url: url, server: server, admin: admin))

@@ -163,13 +163,14 @@ enum Hub {
     @discardableResult
     static func exportSlice(
         _ fleet: FleetTestbed, cluster: String, name: String, service: String = "app", addresses: [String] = ["10.0.0.1"],
-        addressType: String = "IPv4"
+        addressType: String = "IPv4", exportName: String? = nil
     ) async throws -> EndpointSliceExport {
         let reference = ExportedObjectReference(
             clusterId: cluster, apiVersion: "discovery.k8s.io/v1", kind: "EndpointSlice", namespace: serviceNamespace,
             name: name, resourceVersion: "1", generation: 1, uid: UUID().uuidString, exportedSince: Time.now())
         let slice = EndpointSliceExport(
-            metadata: ObjectMeta(name: "\(cluster)-\(serviceNamespace)-\(name)-abcde", namespace: FleetNamespaces.member(cluster)),
+            metadata: ObjectMeta(
+                name: exportName ?? "\(cluster)-\(serviceNamespace)-\(name)-abcde", namespace: FleetNamespaces.member(cluster)),
             spec: EndpointSliceExportSpec(
                 addressType: addressType,
                 endpoints: addresses.map {

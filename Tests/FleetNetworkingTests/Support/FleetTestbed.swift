@@ -67,8 +67,8 @@ struct FleetTestbed: Sendable {
             }
             var clusters: [Cluster] = []
             for (name, server) in zip(names, servers) {
-                _ = await server.waitUntilListening()
-                let url = await server.url()
+                _ = try await server.waitUntilListening()
+                let url = try await server.url()
                 let client = try KubeClient(configuration: ClientConfiguration(server: url), logger: quiet)
                 clusters.append(Cluster(name: name, url: url, client: client))
             }

@@ -31,7 +31,7 @@ struct ServerFixture: Sendable {
                 return nil
             }
             defer { group.cancelAll() }
-            let fixture = ServerFixture(url: await server.url(), authority: authority, admin: admin)
+            let fixture = ServerFixture(url: try await server.url(), authority: authority, admin: admin)
             return try await body(fixture)
         }
     }

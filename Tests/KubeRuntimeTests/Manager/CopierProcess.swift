@@ -45,7 +45,7 @@ struct CopierProcess: Sendable {
 
         let group = ServiceGroup(configuration: .init(services: [.init(service: manager)], logger: quiet))
         let task = Task { try await group.run() }
-        let port = await manager.waitUntilListening()
+        let port = try await manager.waitUntilListening()
         return CopierProcess(
             client: client, manager: manager, reconciles: reconciles, probeURL: "http://127.0.0.1:\(port)", group: group, task: task)
     }

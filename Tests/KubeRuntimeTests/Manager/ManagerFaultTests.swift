@@ -2,6 +2,7 @@ import KubeClient
 import KubeModel
 import KubeRuntime
 import KubeServer
+import KubeTestSupport
 import Testing
 
 // A whole Manager (shared informers + a ControllerBuilder controller) against the embedded API
@@ -34,7 +35,7 @@ import Testing
         let core = try APIServerCore()
         let identity = try ServerIdentity()
         // A first run of the server picks the port and seeds the storage, then goes away.
-        var server = try await EmbeddedServer.Running.start(core: core, port: 0, tls: identity)
+        var server = try await EmbeddedServer.Running.start(core: core, port: RestartablePort.next(), tls: identity)
         let port = server.port
         let url = server.url
         #expect(url.hasPrefix("https://"))

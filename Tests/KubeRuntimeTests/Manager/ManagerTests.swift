@@ -54,7 +54,7 @@ import Testing
 
             let group = ServiceGroup(configuration: .init(services: [.init(service: manager)], logger: quiet))
             let running = Task { try await group.run() }
-            let port = await manager.waitUntilListening()
+            let port = try await manager.waitUntilListening()
             #expect(port > 0)
             let base = "http://127.0.0.1:\(port)"
 

@@ -3,6 +3,7 @@ import KubeClient
 import KubeModel
 import KubeRuntime
 import KubeServer
+import KubeTestSupport
 import Logging
 import Synchronization
 import Testing
@@ -17,7 +18,7 @@ import Testing
 
     @Test func anInformerWatchesAgainAsSoonAsItsServerAnswers() async throws {
         let core = try APIServerCore()
-        var server = try await EmbeddedServer.Running.start(core: core, port: 0)
+        var server = try await EmbeddedServer.Running.start(core: core, port: RestartablePort.next())
         let port = server.port
         let client = try KubeClient(configuration: ClientConfiguration(server: server.url), logger: Self.quiet)
         let api = client.api(ConfigMap.self, namespace: "default")
@@ -48,7 +49,7 @@ import Testing
 
     @Test func aControllerRetriesAsSoonAsItsServerAnswers() async throws {
         let core = try APIServerCore()
-        var server = try await EmbeddedServer.Running.start(core: core, port: 0)
+        var server = try await EmbeddedServer.Running.start(core: core, port: RestartablePort.next())
         let port = server.port
         let client = try KubeClient(
             configuration: ClientConfiguration(server: server.url, retry: .never), logger: Self.quiet)

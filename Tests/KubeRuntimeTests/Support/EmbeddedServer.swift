@@ -1,6 +1,7 @@
 import Foundation
 import KubeClient
 import KubeServer
+import KubeTestSupport
 import Logging
 import ServiceLifecycle
 import Testing
@@ -28,7 +29,7 @@ enum EmbeddedServer {
                 try await group.run()
                 return nil
             }
-            let value = try await body(await server.url())
+            let value = try await body(try await server.url())
             await group.triggerGracefulShutdown()
             for try await _ in tasks {}
             return value
@@ -58,7 +59,12 @@ enum EmbeddedServer {
         let port: Int
 
         /// Starts a server over `core` on `port` (0: any free port), over HTTPS when `tls` is given.
+        /// A port that is taken (by what is written to standard error) is tried again for a while.
         static func start(core: APIServerCore, port: Int, tls: ServerIdentity? = nil) async throws -> Running {
+            try await RestartablePort.retryingWhileInUse(port: port) { try await startOnce(core: core, port: port, tls: tls) }
+        }
+
+        private static func startOnce(core: APIServerCore, port: Int, tls: ServerIdentity?) async throws -> Running {
             let server = APIServer(
                 configuration: APIServerConfiguration(
                     name: "runtime-test", port: port, transport: tls?.transport ?? .plainHTTP, allowsAnonymous: true,
@@ -66,8 +72,8 @@ enum EmbeddedServer {
                 core: core, logger: quiet)
             let group = ServiceGroup(configuration: .init(services: [.init(service: server)], logger: quiet))
             let task = Task { try await group.run() }
-            let bound = await server.waitUntilListening()
-            return Running(group: group, task: task, url: await server.url(), port: bound)
+            let bound = try await server.waitUntilListening()
+            return Running(group: group, task: task, url: try await server.url(), port: bound)
         }
 
         func stop() async {

@@ -96,21 +96,3 @@ import Testing
         #expect(Authenticator.identity(of: server.certificate) == nil)
     }
 }
-
-@Suite struct IPAddressBytesTests {
-    @Test(arguments: [
-        ("127.0.0.1", [127, 0, 0, 1]),
-        ("::1", [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]),
-        ("fd00:10:96::a", [0xfd, 0, 0, 0x10, 0, 0x96, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x0a]),
-        ("::ffff:10.0.0.1", [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 0, 0, 1]),
-        ("1:2:3:4:5:6:7:8", [0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7, 0, 8]),
-    ] as [(String, [UInt8])])
-    func parsesAddresses(text: String, bytes: [UInt8]) {
-        #expect(IPAddressBytes.parse(text) == bytes)
-    }
-
-    @Test(arguments: ["", "1.2.3", "1.2.3.4.5", "01.2.3.4", "1::2::3", "1:2:3:4:5:6:7:8:9", "12345::", "host"])
-    func rejectsMalformedAddresses(text: String) {
-        #expect(IPAddressBytes.parse(text) == nil)
-    }
-}

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import KubeModel
 import KubeServer
+import KubeTestSupport
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -16,7 +17,7 @@ import Testing
         var logger = Logger(label: "restart-test")
         logger.logLevel = .critical
         let core = try APIServerCore()
-        let first = APIServer(configuration: APIServerConfiguration(name: "first", allowsAnonymous: true, authorizationEnabled: false), core: core, logger: logger)
+        let first = APIServer(configuration: APIServerConfiguration(name: "first", port: RestartablePort.next(), allowsAnonymous: true, authorizationEnabled: false), core: core, logger: logger)
 
         let (port, createdVersion) = try await Self.running(first, logger: logger) { base, port, client in
             let created = try await Self.send(client, .POST, base + "/api/v1/namespaces/default/configmaps",
@@ -25,8 +26,9 @@ import Testing
             return (port, created.json[path: ["metadata", "resourceVersion"]]?.stringValue ?? "")
         }
 
-        let second = APIServer(configuration: APIServerConfiguration(name: "second", port: port, allowsAnonymous: true, authorizationEnabled: false), core: core, logger: logger)
-        try await Self.running(second, logger: logger) { base, secondPort, client in
+        try await RestartablePort.retryingWhileInUse(port: port) {
+          let second = APIServer(configuration: APIServerConfiguration(name: "second", port: port, allowsAnonymous: true, authorizationEnabled: false), core: core, logger: logger)
+          try await Self.running(second, logger: logger) { base, secondPort, client in
             #expect(secondPort == port)
             let read = try await Self.send(client, .GET, base + "/api/v1/namespaces/default/configmaps/kept")
             #expect(read.status == 200)
@@ -36,6 +38,7 @@ import Testing
             #expect(updated.status == 200)
             let newVersion = Int(updated.json[path: ["metadata", "resourceVersion"]]?.stringValue ?? "") ?? 0
             #expect(newVersion > Int(createdVersion) ?? .max)
+          }
         }
     }
 
@@ -80,11 +83,11 @@ import Testing
                 try await group.run()
                 return nil
             }
-            let port = await server.waitUntilListening()
+            let port = try await server.waitUntilListening()
             let client = HTTPClient(eventLoopGroupProvider: .singleton)
             let value: T
             do {
-                value = try await body(await server.url(), port, client)
+                value = try await body(try await server.url(), port, client)
             } catch {
                 try? await client.shutdown()
                 await group.triggerGracefulShutdown()

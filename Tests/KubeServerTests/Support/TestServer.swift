@@ -49,7 +49,7 @@ struct TestServer: Sendable {
                     try await server.run()
                     return nil
                 }
-                let url = await server.url()
+                let url = try await server.url()
                 let testServer = TestServer(
                     server: server, baseURL: url, authority: authority, client: client, adminCertificate: adminCertificate)
                 let value: T

@@ -2,17 +2,17 @@ import Foundation
 
 // The network-order bytes of an IP address, as an X.509 `iPAddress` SAN carries them (4 bytes for
 // IPv4, 16 for IPv6). Written by hand so that SAN issuing does not depend on the platform's
-// `inet_pton`.
+// `inet_pton`. Also what `IPNetwork` (CIDR) matching reads.
 
-enum IPAddressBytes {
+public enum IPAddressBytes {
     /// Parses a dotted-quad IPv4 address or an RFC 4291 IPv6 address (with `::` compression and an
     /// optional embedded IPv4 tail); `nil` when `text` is neither.
-    static func parse(_ text: String) -> [UInt8]? {
+    public static func parse(_ text: String) -> [UInt8]? {
         if text.contains(":") { return parseIPv6(text) }
         return parseIPv4(Substring(text))
     }
 
-    static func parseIPv4(_ text: Substring) -> [UInt8]? {
+    public static func parseIPv4(_ text: Substring) -> [UInt8]? {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 4 else { return nil }
         var bytes: [UInt8] = []
@@ -26,7 +26,7 @@ enum IPAddressBytes {
         return bytes
     }
 
-    static func parseIPv6(_ text: String) -> [UInt8]? {
+    public static func parseIPv6(_ text: String) -> [UInt8]? {
         let halves = text.components(separatedBy: "::")
         guard halves.count <= 2 else { return nil }
         guard let head = parseGroups(halves[0]) else { return nil }
@@ -57,5 +57,5 @@ enum IPAddressBytes {
 
 extension Character {
     /// 0–9 only (Character.isNumber also accepts other scripts' digits).
-    var isASCIIDigit: Bool { ("0"..."9").contains(self) }
+    public var isASCIIDigit: Bool { ("0"..."9").contains(self) }
 }
