@@ -11,6 +11,9 @@ import Synchronization
 // exported endpoints are withdrawn from every importer — whatever killed it (process, node or
 // network) — and restored when it heartbeats again. A member without a heartbeat on record
 // (not joined yet, or an agent older than heartbeats) counts as alive: nothing changes for it.
+// A member told to leave (InternalMemberCluster `spec.state: Leave`) is withdrawn at once: its
+// agent withdraws its exports itself when it is alive, and the hub must not wait for an agent that
+// may be dead to do so.
 
 /// The hub's view of which members are dead.
 public final class MemberLiveness: Sendable {
@@ -41,10 +44,21 @@ public final class MemberLiveness: Sendable {
         case dead(lastHeartbeat: Date)
         /// No heartbeat on record: treated as alive.
         case unknown
+        /// Told to leave the fleet: withdrawn whatever its heartbeat.
+        case leaving
+
+        /// Whether the member's endpoints are withdrawn.
+        public var isWithdrawn: Bool {
+            switch self {
+            case .dead, .leaving: true
+            case .alive, .unknown: false
+            }
+        }
     }
 
     /// The state of the member of `imc` at `now`, from its member-net agent's heartbeat.
     public static func state(of imc: InternalMemberCluster, at now: Date) -> State {
+        if imc.spec.state == InternalMemberClusterSpec.leave { return .leaving }
         guard
             let beat = imc.status?.agentStatus?.first(where: { $0.type == AgentTypes.serviceExportImportAgent })?
                 .lastReceivedHeartbeat

@@ -9,7 +9,8 @@ import KubeRuntime
 // has `endpointsliceexport` redistribute that member's EndpointSliceExports — withdrawing their
 // copies from every importer, or restoring them. Keyed by member; an alive member is requeued for
 // the instant its heartbeat would expire, since a dead member sends no event. One timer per
-// member, no writes but a Warning/Normal event on the InternalMemberCluster per transition.
+// member, no writes but a Warning/Normal event on the InternalMemberCluster per transition. A
+// member told to leave is withdrawn at once, whether or not its agent is alive to do it.
 
 /// Withdraws the endpoints of members whose agents stopped heartbeating, and restores them.
 public struct MemberLivenessController: Reconciler {
@@ -39,12 +40,15 @@ public struct MemberLivenessController: Reconciler {
         let imc = caches.internalMemberClusters.get(namespace: namespace, name: member)
         let now = context.now()
         let state = imc.map { MemberLiveness.state(of: $0, at: now) } ?? .unknown
-        let isDead: Bool
-        if case .dead = state { isDead = true } else { isDead = false }
-        if caches.liveness.set(member, dead: isDead) {
+        if caches.liveness.set(member, dead: state.isWithdrawn) {
             await redistribute(caches.sliceExports.list(namespace: namespace).map { ObjectKey($0) })
             if let imc {
-                if case .dead(let last) = state {
+                if case .leaving = state {
+                    context.logger.info("member \(member) is leaving the fleet; withdrawing its endpoints")
+                    context.record(
+                        .normal, reason: HubEventReasons.memberLeaving,
+                        message: "member \(member) is leaving the fleet: its endpoints are withdrawn from every importer", about: imc)
+                } else if case .dead(let last) = state {
                     context.logger.warning("member \(member) stopped heartbeating; withdrawing its endpoints")
                     context.record(
                         .warning, reason: HubEventReasons.heartbeatLost,

@@ -88,6 +88,80 @@ import Testing
         }
     }
 
+    /// The fleet tells a member to leave while its agent is dead: the hub withdraws its
+    /// endpoints at once; then the fleet removes it (MemberCluster and namespace deleted) and
+    /// nothing it created on the hub remains, though its agent never cleaned anything up.
+    @Test func aMemberToldToLeaveWithItsAgentDeadIsWithdrawnAtOnceAndLeavesNothingBehind() async throws {
+        try await Hub.run(forceDeleteWaitTime: .seconds(1)) { fleet, context in
+            let namespace = FleetNamespaces.member("a")
+            let imcs = fleet.hub.client.api(InternalMemberCluster.self, namespace: namespace)
+            // One heartbeat with the default 60 s period: alive for three minutes, whatever happens.
+            _ = try await imcs.create(
+                InternalMemberCluster(
+                    metadata: ObjectMeta(name: "a", namespace: namespace),
+                    spec: InternalMemberClusterSpec(state: InternalMemberClusterSpec.join, heartbeatPeriodSeconds: 60)))
+            try await Self.beat(fleet, cluster: "a")
+            let members = fleet.hub.client.api(MemberCluster.self)
+            _ = try await members.create(
+                MemberCluster(
+                    metadata: ObjectMeta(name: "a", finalizers: ["test.fleet/member-cleanup"]),
+                    spec: MemberClusterSpec(identity: Subject(kind: "User", name: "agent-a"))))
+            try await Hub.whileControllersRun(fleet, context) {
+                try await Hub.export(fleet, cluster: "a", ports: Self.web, since: 1000)
+                try await Hub.export(fleet, cluster: "b", ports: Self.web, since: 2000)
+                try await Hub.export(fleet, cluster: "b", service: "web", ports: Self.web, since: 2000)
+                let fromA = try #require(try await Hub.exportSlice(fleet, cluster: "a", name: "s1", addresses: ["10.1.0.1"]).metadata.name)
+                let fromB = try #require(try await Hub.exportSlice(fleet, cluster: "b", name: "s2", addresses: ["10.2.0.1"]).metadata.name)
+                let webFromB = try #require(
+                    try await Hub.exportSlice(fleet, cluster: "b", name: "w1", service: "web", addresses: ["10.2.0.2"]).metadata.name)
+                try await Hub.claim(fleet, cluster: "c")
+                try await Hub.claim(fleet, cluster: "a", service: "web")
+                try await eventually("c imports a's and b's endpoints, a imports b's web") {
+                    let a = try await Hub.copies(fleet, of: fromA).keys.sorted()
+                    let b = try await Hub.copies(fleet, of: fromB).keys.sorted()
+                    let web = try await Hub.copies(fleet, of: webFromB).keys.sorted()
+                    return a == ["c"] && b == ["c"] && web == ["a"]
+                }
+                // a's agent took its copy, as member/endpointsliceimport does, and then died.
+                let copies = fleet.hub.client.api(EndpointSliceImport.self, namespace: namespace)
+                var held = try await copies.get(webFromB)
+                held.metadata.finalizers = [FleetFinalizers.endpointSliceImportCleanup]
+                _ = try await copies.replace(held)
+
+                // The fleet tells a to leave.
+                var imc = try await imcs.get("a")
+                imc.spec.state = InternalMemberClusterSpec.leave
+                _ = try await imcs.replace(imc)
+                let told = ContinuousClock.now
+                try await eventually("a's endpoints are withdrawn from c", timeout: .seconds(20)) {
+                    try await Hub.copies(fleet, of: fromA).isEmpty
+                }
+                let withdrawnAfter = ContinuousClock.now - told
+                #expect(withdrawnAfter < .seconds(10), "withdrawn \(withdrawnAfter) after the leave (its heartbeat was good for 3 minutes)")
+                #expect(try await Hub.copies(fleet, of: fromB).keys.sorted() == ["c"], "b's endpoints stay")
+                try await eventually("a Normal event on a's InternalMemberCluster says why") {
+                    try await !Hub.events(fleet, namespace: namespace, about: "a", reason: HubEventReasons.memberLeaving).isEmpty
+                }
+
+                // The fleet removes a: its MemberCluster is deleted, then its namespace.
+                try await members.delete("a")
+                try await fleet.hub.client.api(Namespace.self).delete(namespace)
+                try await eventually("nothing of a remains: its namespace is gone", timeout: .seconds(30)) {
+                    try await Hub.gone(fleet.hub.client.api(Namespace.self), namespace)
+                }
+                try await eventually("the ServiceImport lists only b, and web is in use by nobody") {
+                    let app = try await Hub.serviceImport(fleet)
+                    let web = try await Hub.serviceImport(fleet, service: "web")
+                    return app?.status?.clusterNames == ["b"] && web?.metadata.annotations?[FleetAnnotations.serviceInUseBy] == nil
+                }
+                // (The MemberCluster itself is Fleet's to finalize.)
+                var member = try await members.get("a")
+                member.metadata.finalizers = nil
+                _ = try await members.replace(member)
+            }
+        }
+    }
+
     @Test func livenessFollowsTheNetworkingAgentsHeartbeat() {
         let now = Date(timeIntervalSince1970: 1_000_000)
         func imc(period: Int32?, beat: TimeInterval?, type: String = AgentTypes.serviceExportImportAgent) -> InternalMemberCluster {
@@ -105,5 +179,10 @@ import Testing
         // The reference's default period (60 s) when none is set: dead after 3 minutes.
         #expect(MemberLiveness.state(of: imc(period: nil, beat: 179), at: now) == .alive(deadline: now.addingTimeInterval(1)))
         #expect(MemberLiveness.state(of: imc(period: nil, beat: 180), at: now) == .dead(lastHeartbeat: now.addingTimeInterval(-180)))
+        // Told to leave: withdrawn whatever its heartbeat.
+        var leaving = imc(period: 10, beat: 1)
+        leaving.spec.state = InternalMemberClusterSpec.leave
+        #expect(MemberLiveness.state(of: leaving, at: now) == .leaving)
+        #expect(MemberLiveness.State.leaving.isWithdrawn && !MemberLiveness.State.unknown.isWithdrawn)
     }
 }
