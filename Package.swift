@@ -137,6 +137,7 @@ let package = Package(
             name: "FleetNetworkingTests",
             dependencies: [
                 "KubeTestSupport",
+                "FaultInjection",
                 "FleetNetworking",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 "FleetAPI",
@@ -240,6 +241,7 @@ let package = Package(
             name: "KubeRuntimeTests",
             dependencies: [
                 "KubeTestSupport",
+                "FaultInjection",
                 "KubeModel",
                 "KubeRuntime",
                 "KubeClient",
@@ -284,6 +286,28 @@ let package = Package(
         .target(
             name: "KubeTestSupport",
             dependencies: []
+        ),
+        .target(
+            name: "FaultInjection",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "FaultInjectionTests",
+            dependencies: [
+                "FaultInjection",
+                "KubeTestSupport",
+                "KubeClient",
+                "KubeModel",
+                "KubeServer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
         .testTarget(
             name: "MCSConformanceTests",

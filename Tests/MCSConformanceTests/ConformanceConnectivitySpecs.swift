@@ -13,7 +13,7 @@ extension ConformanceAPISpecs {
     /// Waits until `check` holds `count` times in a row, checked every second (the suite's
     /// "consistently n times" for commands), within 20·count seconds.
     static func consecutively(_ count: Int, _ description: String, _ check: @Sendable () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(20 * count)
+        let deadline = ContinuousClock.now + .seconds(60 + 3 * count)
         var streak = 0
         while ContinuousClock.now < deadline {
             streak = (try? await check()) == true ? streak + 1 : 0

@@ -359,6 +359,16 @@ public final class ObjectStore: Sendable {
 
     public var watcherCount: Int { state.withLock { $0.watchers.count } }
 
+    /// Forgets every change kept for watch resumption, as an etcd compaction followed by an API
+    /// server restart does: a watch or list from any earlier resourceVersion then fails with
+    /// 410 Expired, and clients must list again.
+    public func compactHistory() {
+        state.withLock { state in
+            state.history.removeAll()
+            state.compactedRevision = state.revision
+        }
+    }
+
     /// Ends every watch and refuses new ones (server shutdown), so watch responses complete and
     /// clients that re-watch at once do not hold the shutdown up. `acceptWatches()` undoes it.
     public func closeAllWatches() {

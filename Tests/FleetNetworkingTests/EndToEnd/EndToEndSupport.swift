@@ -23,9 +23,12 @@ struct RunningFleet: Sendable {
 
 extension FleetTestbed {
     /// Creates an InternalMemberCluster in `Join` for every member, runs every controller of the
-    /// fleet while `body` runs.
+    /// fleet while `body` runs. A member named in `hubClients` reaches the hub through that client;
+    /// one in `memberNetElsewhere` gets no member-net controllers here (a test runs them, e.g. as
+    /// the binary).
     func runningEverything<T: Sendable>(
-        heartbeatPeriodSeconds: Int32 = 60, _ body: @Sendable (RunningFleet) async throws -> T
+        heartbeatPeriodSeconds: Int32 = 60, hubClients: [String: KubeClient] = [:], memberNetElsewhere: Set<String> = [],
+        _ body: @Sendable (RunningFleet) async throws -> T
     ) async throws -> T {
         let imcs = hub.client.api(InternalMemberCluster.self)
         for member in members where try await getIfPresent(
@@ -42,13 +45,17 @@ extension FleetTestbed {
         var memberNet: [String: MemberAgentContext] = [:]
         var mcs: [String: MemberAgentContext] = [:]
         for member in members {
-            let net = memberContext(member.name)
-            let mcsContext = memberContext(member.name)
+            let net = memberContext(member.name, hubClient: hubClients[member.name])
+            let mcsContext = memberContext(member.name, hubClient: hubClients[member.name])
             memberNet[member.name] = net
             mcs[member.name] = mcsContext
+            let netControllers =
+                memberNetElsewhere.contains(member.name)
+                ? []
+                : MemberNetControllers.memberSide(net) + MemberNetControllers.hubSide(net)
+                    + [InternalMemberClusterController.serviceExportImportAgent(net, networkingEnabled: true)]
             let controllers =
-                MemberNetControllers.memberSide(net) + MemberNetControllers.hubSide(net)
-                + [InternalMemberClusterController.serviceExportImportAgent(net, networkingEnabled: true)]
+                netControllers
                 + [MultiClusterServiceController.runnable(mcsContext)]
                 + [InternalMemberClusterController.multiClusterServiceAgent(mcsContext, networkingEnabled: true)]
             runnables += [

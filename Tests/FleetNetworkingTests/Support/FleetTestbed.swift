@@ -34,6 +34,9 @@ struct FleetTestbed: Sendable {
     let hub: Cluster
     let members: [Cluster]
     let registry: PrometheusCollectorRegistry
+    /// The servers of the clusters named in `run(restartable:)`, each behind a fault proxy every
+    /// client of the cluster goes through, which a test can restart and inject faults into.
+    var restartable: [String: RestartableServer] = [:]
 
     static let quiet: Logger = {
         var logger = Logger(label: "fleet-networking-test")
@@ -48,9 +51,15 @@ struct FleetTestbed: Sendable {
 
     /// Starts the hub and `members`, installs CRDs and namespaces, runs `body`, and stops everything.
     static func run<T: Sendable>(
-        members memberNames: [String] = ["member-1", "member-2"], _ body: @Sendable (FleetTestbed) async throws -> T
+        members memberNames: [String] = ["member-1", "member-2"], restartable: Set<String> = [],
+        _ body: @Sendable (FleetTestbed) async throws -> T
     ) async throws -> T {
-        let names = ["hub"] + memberNames
+        let allNames = ["hub"] + memberNames
+        var restartableServers: [String: RestartableServer] = [:]
+        for name in allNames where restartable.contains(name) {
+            restartableServers[name] = try await RestartableServer.start(name: name, logger: quiet)
+        }
+        let names = allNames.filter { !restartable.contains($0) }
         var servers: [APIServer] = []
         for name in names {
             servers.append(
@@ -65,14 +74,20 @@ struct FleetTestbed: Sendable {
                 try await group.run()
                 return nil
             }
-            var clusters: [Cluster] = []
+            var urls: [String: String] = restartableServers.mapValues(\.url)
             for (name, server) in zip(names, servers) {
                 _ = try await server.waitUntilListening()
-                let url = try await server.url()
+                urls[name] = try await server.url()
+            }
+            var clusters: [Cluster] = []
+            for name in allNames {
+                let url = urls[name]!
                 let client = try KubeClient(configuration: ClientConfiguration(server: url), logger: quiet)
                 clusters.append(Cluster(name: name, url: url, client: client))
             }
-            let fleet = FleetTestbed(hub: clusters[0], members: Array(clusters.dropFirst()), registry: PrometheusCollectorRegistry())
+            let fleet = FleetTestbed(
+                hub: clusters[0], members: Array(clusters.dropFirst()), registry: PrometheusCollectorRegistry(),
+                restartable: restartableServers)
             let result: Result<T, any Error>
             do {
                 try await fleet.install()
@@ -81,6 +96,7 @@ struct FleetTestbed: Sendable {
                 result = .failure(error)
             }
             for cluster in clusters { try? await cluster.client.shutdown() }
+            for server in restartableServers.values { await server.stop() }
             await group.triggerGracefulShutdown()
             for try await _ in tasks {}
             return try result.get()
@@ -126,14 +142,18 @@ struct FleetTestbed: Sendable {
     }
 
     /// A member agent's context for `name`, with fresh (not yet running) informers of both clusters.
-    func memberContext(_ name: String, now: @escaping @Sendable () -> Date = { Date() }) -> MemberAgentContext {
+    /// `hubClient` replaces the admin client of the hub (e.g. one through a fault proxy).
+    func memberContext(
+        _ name: String, hubClient: KubeClient? = nil, now: @escaping @Sendable () -> Date = { Date() }
+    ) -> MemberAgentContext {
         let member = member(name)
+        let hub = hubClient ?? self.hub.client
         return MemberAgentContext(
-            clusterID: name, member: member.client, hub: hub.client,
+            clusterID: name, member: member.client, hub: hub,
             memberInformers: SharedInformers(client: member.client, logger: Self.quiet),
-            hubInformers: SharedInformers(client: hub.client, logger: Self.quiet),
+            hubInformers: SharedInformers(client: hub, logger: Self.quiet),
             memberEvents: EventRecorder(client: member.client, component: "member-net-controller-manager", logger: Self.quiet),
-            hubEvents: EventRecorder(client: hub.client, component: "member-net-controller-manager", logger: Self.quiet),
+            hubEvents: EventRecorder(client: hub, component: "member-net-controller-manager", logger: Self.quiet),
             latency: LatencyMetrics(registry: registry), now: now, logger: Self.quiet)
     }
 
