@@ -171,6 +171,7 @@ let package = Package(
         .executableTarget(
             name: "fleetnet",
             dependencies: [
+                "FaultInjection",
                 "KubeModel",
                 "KubeServer",
                 "KubeClient",

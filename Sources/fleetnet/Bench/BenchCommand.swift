@@ -11,12 +11,15 @@ struct BenchCommand: AsyncParsableCommand {
 
     static let fleetScenarios = ["export", "import", "endpoints", "stale", "unexport", "eastwest", "scale", "memory"]
     static let componentScenarios = ["apiserver", "runtime"]
+    /// Run only when named.
+    static let longScenarios = ["soak"]
 
     @Argument(
         help: """
             Scenarios: export, import, endpoints, stale, unexport (propagation across a local fleet); eastwest (MCS API: \
             export to name resolvable, DNS queries per second, ClusterSetIP vs. pod IP); scale, memory (a fleet with the \
-            managers as processes); apiserver, runtime (components). Default: the eight fleet scenarios.
+            managers as processes); apiserver, runtime (components); soak (random changes with faults for --minutes, \
+            the managers as processes). Default: the eight fleet scenarios.
             """)
     var scenarios: [String] = []
 
@@ -72,6 +75,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Write the results as JSON to this file.")
     var json: String?
 
+    @Option(name: .long, help: "Minutes of changes and faults in the soak scenario (default 30; --quick 1).")
+    var minutes: Double?
+
     /// The sizes in effect: explicit options win, then --quick's small defaults, then the full ones.
     struct Sizes {
         var exports, imports, endpointChanges, members, services, endpoints, quietSeconds: Int
@@ -98,7 +104,8 @@ struct BenchCommand: AsyncParsableCommand {
     var selectedScenarios: [String] { scenarios.isEmpty ? Self.fleetScenarios : scenarios }
 
     func validate() throws {
-        let known = Self.fleetScenarios + Self.componentScenarios
+        let known = Self.fleetScenarios + Self.componentScenarios + Self.longScenarios
+        if let minutes, !(minutes > 0) { throw ValidationError("--minutes must be positive") }
         for scenario in scenarios where !known.contains(scenario) {
             throw ValidationError("unknown scenario \"\(scenario)\"; known scenarios: \(known.joined(separator: ", "))")
         }
@@ -153,6 +160,15 @@ struct BenchCommand: AsyncParsableCommand {
             if scenarios.contains("scale") { results["scale"] = .object(outcome.scale) }
             if scenarios.contains("memory") { results["memory"] = .object(outcome.memory) }
         }
+        if scenarios.contains("soak") {
+            let benchmark = SoakBenchmark(
+                minutes: minutes ?? (quick ? 1 : 30), members: members ?? 3, services: services ?? 30,
+                binaryDirectory: managerBinaries.map { URL(fileURLWithPath: $0) })
+            let box = SoakBox()
+            try await SignalHandling.untilInterrupted { box.figures = try await benchmark.run() }
+            guard let figures = box.figures else { throw ExitCode(130) }
+            results["soak"] = .object(figures)
+        }
         for scenario in scenarios {
             switch scenario {
             case "apiserver":
@@ -180,6 +196,10 @@ struct BenchCommand: AsyncParsableCommand {
 
     final class OutcomeBox: @unchecked Sendable {
         var outcome: ScaleBenchmark.Results?
+    }
+
+    final class SoakBox: @unchecked Sendable {
+        var figures: [String: JSONValue]?
     }
 
     static func object(_ figures: [String: Double]) -> JSONValue {

@@ -40,8 +40,11 @@ final class ManagerProcesses: Sendable {
         self.usesBinaries = usesBinaries
     }
 
-    /// Starts every manager of the fleet; logs go to `directory`.
-    static func start(session: LocalFleetSession, directory: URL, binaryDirectory: URL? = nil) async throws -> ManagerProcesses {
+    /// Starts every manager of the fleet; logs go to `directory`. The member agents reach the hub
+    /// at `memberHubURL` when given (e.g. a fault proxy in front of it; TLS passes through).
+    static func start(
+        session: LocalFleetSession, directory: URL, binaryDirectory: URL? = nil, memberHubURL: String? = nil
+    ) async throws -> ManagerProcesses {
         let executable = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
         let binDirectory = binaryDirectory ?? executable.deletingLastPathComponent()
         let usesBinaries = binaries.allSatisfy { FileManager.default.isExecutableFile(atPath: binDirectory.appendingPathComponent($0).path) }
@@ -50,7 +53,8 @@ final class ManagerProcesses: Sendable {
         }
 
         let clusters = session.clusters
-        let hubURL = try await clusters.servers[0].server.url()
+        let serverURL = try await clusters.servers[0].server.url()
+        let hubURL = memberHubURL ?? serverURL
         let hubCA = Data(try clusters.servers[0].authority.certificatePEM.utf8).base64EncodedString()
         var running: [Running] = []
         do {

@@ -78,7 +78,7 @@ struct ScaleBenchmark {
         let memberNames = session.memberNames
         let fleet = BenchFleet(clients: fleetEndpoints.clients, namespace: namespace)
         try await fleet.prepare()
-        try await waitUntilJoined(hub: fleet.client("hub"), members: memberNames, managers: managers)
+        try await Self.waitUntilJoined(hub: fleet.client("hub"), members: memberNames, managers: managers)
         try await Task.sleep(for: .seconds(2))
         let idle = managers.residentMegabytes()
         progress("scale: \(managers.running.count) manager processes ready; idle RSS \(format(idle))")
@@ -187,7 +187,7 @@ struct ScaleBenchmark {
     }
 
     /// Both agents of every member joined (their InternalMemberCluster agent status says so).
-    private func waitUntilJoined(hub: KubeClient, members: [String], managers: ManagerProcesses) async throws {
+    static func waitUntilJoined(hub: KubeClient, members: [String], managers: ManagerProcesses) async throws {
         let deadline = ContinuousClock.now + .seconds(120)
         for member in members {
             while true {
