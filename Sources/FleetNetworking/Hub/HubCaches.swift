@@ -101,14 +101,20 @@ public struct HubCaches: Sendable {
 }
 
 /// Remembers which one-off warnings were already recorded, so that a reconcile repeating itself
-/// records (writes) nothing new: one warning per object UID, generation and reason.
+/// records (writes) nothing new: one warning per object UID, generation and reason. Bounded: past
+/// `limit` warnings it starts afresh (a repeat then aggregates into the same Event's count), so a
+/// long-running hub that sees ever new objects does not grow with them.
 final class WarningMemo: Sendable {
+    static let limit = 10_000
     private let seen = Mutex<Set<String>>([])
 
     /// Whether this warning is new (and remembers it).
     func isNew(_ meta: ObjectMeta, reason: String) -> Bool {
         let key = "\(meta.uid ?? meta.name ?? "")|\(meta.generation ?? 0)|\(reason)"
-        return seen.withLock { $0.insert(key).inserted }
+        return seen.withLock { seen in
+            if seen.count >= Self.limit { seen.removeAll(keepingCapacity: true) }
+            return seen.insert(key).inserted
+        }
     }
 }
 
@@ -126,7 +132,7 @@ extension HubAgentContext {
         let namespace = object.metadata.namespace ?? ""
         guard let cluster = FleetNamespaces.memberCluster(ofNamespace: namespace) else {
             if memo.isNew(object.metadata, reason: HubEventReasons.notInMemberNamespace) {
-                await record(
+                record(
                     .warning, reason: HubEventReasons.notInMemberNamespace,
                     message: "\(R.kind) \(namespace)/\(object.metadata.name ?? "") is ignored: it is not in a \(FleetNamespaces.memberPrefix)<cluster> namespace",
                     about: object)
@@ -136,7 +142,7 @@ extension HubAgentContext {
         if let reportedClusterID, reportedClusterID != cluster,
             memo.isNew(object.metadata, reason: HubEventReasons.clusterIDMismatch)
         {
-            await record(
+            record(
                 .warning, reason: HubEventReasons.clusterIDMismatch,
                 message: "the reported cluster ID \"\(reportedClusterID)\" is ignored: \(R.kind) \(namespace)/\(object.metadata.name ?? "") belongs to cluster \"\(cluster)\" by its namespace",
                 about: object)

@@ -1,3 +1,4 @@
+import DequeModule
 import Foundation
 import KubeClient
 import KubeModel
@@ -39,7 +40,13 @@ public actor EventRecorder {
     private let wallClock: @Sendable () -> Date
     private let logger: Logger
     /// What was written for each aggregation key: the Event's namespace, name and count so far.
+    /// At most `aggregationCacheLimit` keys, the oldest forgotten first (client-go's LRU of 4,096):
+    /// a long-running manager sees ever new objects, and a cache without a bound grows with them.
     private var written: [AggregationKey: (namespace: String, name: String, count: Int32)] = [:]
+    /// The keys of `written`, oldest first.
+    private var writtenOrder = Deque<AggregationKey>()
+    /// Aggregation keys remembered at most (client-go's `maxLruCacheEntries`).
+    public static let aggregationCacheLimit = 4_096
     /// Events emitted and not yet written.
     private nonisolated let queue: AsyncStream<Queued>.Continuation
     /// Emitted events that may wait to be written; more are dropped (and logged).
@@ -107,6 +114,21 @@ public actor EventRecorder {
         try await record(type, reason: reason, message: message, about: ObjectReference(referencing: object))
     }
 
+    /// Remembers a new aggregation key, forgetting the oldest beyond the limit.
+    private func remember(_ key: AggregationKey, namespace: String, name: String) {
+        if written.updateValue((namespace, name, 1), forKey: key) == nil { writtenOrder.append(key) }
+        while written.count > Self.aggregationCacheLimit, let oldest = writtenOrder.popFirst() {
+            written[oldest] = nil
+        }
+        // Keys dropped after a 404 leave stale entries in the order; drop them when they pile up.
+        if writtenOrder.count > 2 * Self.aggregationCacheLimit {
+            writtenOrder = Deque(writtenOrder.filter { written[$0] != nil })
+        }
+    }
+
+    /// How many aggregation keys are remembered (bounded by `aggregationCacheLimit`).
+    public var rememberedKeys: Int { written.count }
+
     /// Records an event about the object `reference` points to; returns the Event as stored.
     ///
     /// Events of cluster-scoped objects go to the `default` namespace, as in client-go. A repeat
@@ -144,7 +166,7 @@ public actor EventRecorder {
             firstTimestamp: timestamp, lastTimestamp: timestamp, count: 1, type: type.rawValue,
             reportingComponent: component, reportingInstance: host ?? "")
         let created = try await api.create(event)
-        written[key] = (namespace, name, 1)
+        remember(key, namespace: namespace, name: name)
         logger.debug("recorded event", metadata: ["event": "\(namespace)/\(name)", "reason": "\(reason)"])
         return created
     }

@@ -56,6 +56,27 @@ import Testing
         }
     }
 
+    /// A manager that runs for weeks sees ever new objects; the aggregation cache keeps the
+    /// newest 4,096 keys (client-go's LRU size), so its memory does not grow with them.
+    @Test func theAggregationCacheIsBounded() async throws {
+        let core = try APIServerCore()
+        try await EmbeddedServer.serving(core) { url in
+            let client = try KubeClient(configuration: ClientConfiguration(server: url), logger: EmbeddedServer.quiet)
+            let subject = try await client.api(ConfigMap.self, namespace: "default")
+                .create(InformerIntegrationTests.configMap("subject", value: "0"))
+            let recorder = EventRecorder(client: client, component: "fleet-controller")
+            let limit = EventRecorder.aggregationCacheLimit
+            for index in 0..<(limit + 50) {
+                _ = try await recorder.record(.normal, reason: "Seen", message: "change \(index)", about: subject)
+            }
+            #expect(await recorder.rememberedKeys == limit)
+            // The newest still aggregate.
+            let repeated = try await recorder.record(.normal, reason: "Seen", message: "change \(limit + 49)", about: subject)
+            #expect(repeated.count == 2)
+            try await client.shutdown()
+        }
+    }
+
     @Test func emittedEventsAreWrittenInTheBackgroundInOrderAndAggregated() async throws {
         let core = try APIServerCore()
         try await EmbeddedServer.serving(core) { url in
