@@ -164,17 +164,7 @@ public struct HubEndpointSliceExportController: Reconciler {
     /// per generation of `export` with a Warning event.
     private func acceptedEndpoints(of export: EndpointSliceExport, in spec: EndpointSliceExportSpec) -> EndpointSliceExportSpec {
         let exporter = spec.endpointSliceReference.clusterId
-        let member = caches.memberClusters.get(ObjectKey(name: exporter))
-        let declaration = EndpointCIDRDeclaration(of: member)
-        if case .declared(_, let invalid) = declaration, !invalid.isEmpty, let member,
-            memo.isNew(member.metadata, reason: HubEventReasons.invalidDeclaredCIDRs + invalid.joined(separator: ","))
-        {
-            context.record(
-                .warning, reason: HubEventReasons.invalidDeclaredCIDRs,
-                message:
-                    "these declared endpoint CIDRs of member \(exporter) do not parse and are ignored: \(invalid.joined(separator: ", ")) (accepted: \(declaration.summary.isEmpty ? "none" : declaration.summary))",
-                about: member)
-        }
+        let declaration = EndpointCIDRDeclaration(of: caches.memberClusters.get(ObjectKey(name: exporter)))
         var accepted = spec
         accepted.endpoints = spec.endpoints.filter(declaration.accepts)
         let rejected = spec.endpoints.filter { !declaration.accepts($0) }.flatMap(\.addresses)

@@ -207,7 +207,17 @@ public struct HubInternalServiceExportController: Reconciler {
         let endpoints = caches.sliceExports.byIndex(HubCaches.byService, value: key.description)
             .filter { $0.metadata.namespace == namespace && !$0.metadata.isDeleting }
             .flatMap(\.spec.endpoints)
-        let declaration = EndpointCIDRDeclaration(of: caches.memberClusters.get(ObjectKey(name: candidate.cluster)))
+        let member = caches.memberClusters.get(ObjectKey(name: candidate.cluster))
+        let declaration = EndpointCIDRDeclaration(of: member)
+        if case .declared(_, let invalid) = declaration, !invalid.isEmpty, let member,
+            memo.isNew(member.metadata, reason: HubEventReasons.invalidDeclaredCIDRs + invalid.joined(separator: ","))
+        {
+            context.record(
+                .warning, reason: HubEventReasons.invalidDeclaredCIDRs,
+                message:
+                    "these declared endpoint CIDRs of member \(candidate.cluster) do not parse and are ignored: \(invalid.joined(separator: ", ")) (accepted: \(declaration.summary.isEmpty ? "none" : declaration.summary))",
+                about: member)
+        }
         return EndpointsAcceptedCondition.evaluate(endpoints: endpoints, member: candidate.cluster, declaration: declaration)
     }
 

@@ -94,6 +94,10 @@ import Testing
                 // A declaration that does not parse accepts nothing: the admin meant to restrict.
                 try await Self.declare(fleet, member: "d", pods: "not-a-cidr")
                 try await eventually("d's endpoints are withdrawn") { try await Self.addresses(fleet, copyOf: fromD, in: "c") == [] }
+                try await eventually("a Warning event on d's MemberCluster names what does not parse") {
+                    try await Hub.events(fleet, namespace: "default", about: "d", reason: HubEventReasons.invalidDeclaredCIDRs)
+                        .contains { $0.message?.contains("not-a-cidr") == true }
+                }
                 #expect(try await Self.addresses(fleet, copyOf: fromA, in: "c") == ["10.1.0.1"], "a is untouched throughout")
             }
         }
