@@ -70,16 +70,15 @@ public struct HubEndpointSliceExportController: Reconciler {
             }
             return
         }
+        // Of the live exports of this name, the one whose copies the importers get.
+        let owner = EndpointSliceExportNameOwner.owner(among: caches.sliceExports.byIndex(HubCaches.byName, value: key.name))
         if export.metadata.isDeleting {
             // The copies are this export's unless another export owns the name.
-            let owner = EndpointSliceExportNameOwner.owner(among: caches.sliceExports.byIndex(HubCaches.byName, value: key.name))
             if owner == nil { for copy in copies { try await withdraw(copy) } }
             try await release(export)
             return
         }
-        if let owner = EndpointSliceExportNameOwner.owner(among: caches.sliceExports.byIndex(HubCaches.byName, value: key.name)),
-            owner.metadata.namespace != export.metadata.namespace
-        {
+        if let owner, owner.metadata.namespace != export.metadata.namespace {
             // Another member's export owns the name: the copies are its own.
             if memo.isNew(export.metadata, reason: HubEventReasons.endpointSliceExportNameTaken) {
                 context.record(

@@ -26,10 +26,16 @@ struct SoakBenchmark {
     let faultEvery = Duration.seconds(20)
     let sampleEvery = Duration.seconds(15)
 
-    /// What the bench has asked of the fleet: per member and service, the exported addresses.
-    final class Model: @unchecked Sendable {
+    /// What the bench has asked of the fleet: per member and service, the exported addresses,
+    /// and counts of the changes (read by the progress sampler while the changes go on).
+    struct Model: Sendable {
         var exported: [String: [Int: [String]]] = [:]
         var exports = 0, unexports = 0, endpointChanges = 0, refused = 0
+    }
+
+    final class ModelBox: Sendable {
+        let state = Mutex(Model())
+        var snapshot: Model { state.withLock { $0 } }
     }
 
     private func progress(_ line: String) {
@@ -86,7 +92,7 @@ struct SoakBenchmark {
         }
         progress("soak: \(managers.running.count) manager processes, \(services) services, \(minutes) minutes")
 
-        let model = Model()
+        let model = ModelBox()
         let started = ContinuousClock.now
         let deadline = started + .seconds(minutes * 60)
         let samples = Mutex<[(seconds: Double, resident: [String: ManagerProcesses.Resident])]>([])
@@ -95,10 +101,11 @@ struct SoakBenchmark {
             while !Task.isCancelled {
                 let seconds = (ContinuousClock.now - started).seconds
                 let resident = managers.residentMegabytes()
+                let counts = model.snapshot
                 samples.withLock { $0.append((seconds, resident)) }
                 progress(
                     "soak: \(Int(seconds)) s; RSS " + resident.keys.sorted().map { "\($0) \(String(format: "%.1f", resident[$0]!.total)) MB" }.joined(separator: ", ")
-                        + "; \(model.exports) exports, \(model.unexports) unexports, \(model.endpointChanges) endpoint changes")
+                        + "; \(counts.exports) exports, \(counts.unexports) unexports, \(counts.endpointChanges) endpoint changes")
                 try? await Task.sleep(for: sampleEvery)
             }
         }
@@ -143,10 +150,11 @@ struct SoakBenchmark {
         progress("soak: changes and faults stopped; waiting for the fleet to converge")
 
         // Expected: per service, the union of what its exporters export.
+        let asked = model.snapshot
         var expected: [String: Set<String>] = [:]
         for (index, name) in names.enumerated() {
             let derived = DerivedNames.derivedServiceName(namespace: namespace, name: name)
-            expected[derived] = Set(memberNames.flatMap { model.exported[$0]?[index] ?? [] })
+            expected[derived] = Set(memberNames.flatMap { asked.exported[$0]?[index] ?? [] })
         }
         let slices = fleet.client(importer).api(EndpointSlice.self, namespace: FleetNamespaces.fleetSystem)
         var mismatched: [String] = []
@@ -168,8 +176,9 @@ struct SoakBenchmark {
 
         var figures: [String: JSONValue] = [
             "minutes": .double(minutes), "members": .int(Int64(members)), "services": .int(Int64(services)),
-            "exports": .int(Int64(model.exports)), "unexports": .int(Int64(model.unexports)),
-            "endpoint_changes": .int(Int64(model.endpointChanges)),
+            "exports": .int(Int64(asked.exports)), "unexports": .int(Int64(asked.unexports)),
+            "endpoint_changes": .int(Int64(asked.endpointChanges)),
+            "exports_refused_while_unexporting": .int(Int64(asked.refused)),
             "faults": .object(faults.withLock { $0 }.mapValues { .int(Int64($0)) }),
             "final_check": .string(
                 converged != nil
@@ -198,7 +207,7 @@ struct SoakBenchmark {
     /// One random change: a member exports a service it does not export (1–3 addresses), or
     /// changes the endpoints of one it exports, or unexports it.
     private func change(
-        _ fleet: BenchFleet, model: Model, members: [String], using generator: inout SystemRandomNumberGenerator
+        _ fleet: BenchFleet, model: ModelBox, members: [String], using generator: inout SystemRandomNumberGenerator
     ) async throws {
         let memberIndex = Int.random(in: 0..<members.count, using: &generator)
         let member = members[memberIndex]
@@ -209,7 +218,7 @@ struct SoakBenchmark {
         }
         let exports = fleet.client(member).api(ServiceExport.self, namespace: namespace)
         let slices = fleet.client(member).api(EndpointSlice.self, namespace: namespace)
-        if model.exported[member]?[index] == nil {
+        if model.snapshot.exported[member]?[index] == nil {
             if (try? await slices.get(name)) == nil {
                 try await fleet.createSlice(name, in: member, addresses: addresses)
             } else {
@@ -220,19 +229,25 @@ struct SoakBenchmark {
             } catch let error as KubeClientError where error.isAlreadyExists {
                 // Its last unexport is still finishing (the agent's finalizer): the export stays
                 // as it was, unexported, but its endpoints changed.
-                model.refused += 1
+                model.state.withLock { $0.refused += 1 }
                 return
             }
-            model.exported[member, default: [:]][index] = Array(Set(addresses))
-            model.exports += 1
+            model.state.withLock { model in
+                model.exported[member, default: [:]][index] = Array(Set(addresses))
+                model.exports += 1
+            }
         } else if Bool.random(using: &generator) {
             try await fleet.setSlice(name, in: member, addresses: addresses)
-            model.exported[member]?[index] = Array(Set(addresses))
-            model.endpointChanges += 1
+            model.state.withLock { model in
+                model.exported[member]?[index] = Array(Set(addresses))
+                model.endpointChanges += 1
+            }
         } else {
             try await exports.delete(name)
-            model.exported[member]?[index] = nil
-            model.unexports += 1
+            model.state.withLock { model in
+                model.exported[member]?[index] = nil
+                model.unexports += 1
+            }
         }
     }
 }
