@@ -214,9 +214,10 @@ extension ServiceExportCandidate {
 
     /// When the export began, for precedence among exports through the MCS API and between the
     /// two APIs: the MCS ServiceExport's creation, or the InternalServiceExport's creation for an
-    /// export through the fleet API (its `exportedSince` moves when its ports change).
+    /// export through the fleet API (its `exportedSince` moves when its ports change); never
+    /// earlier than the hub's record of the export (see `notBeforeHubRecord`).
     var exportStart: Time {
-        clusterSetExport?.serviceExportCreationTimestamp ?? export.metadata.creationTimestamp ?? Time(secondsSinceEpoch: 0)
+        Self.notBeforeHubRecord(clusterSetExport?.serviceExportCreationTimestamp, of: export)
     }
 
     /// Oldest first, then by cluster name, then by object name.

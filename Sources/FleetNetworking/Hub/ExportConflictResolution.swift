@@ -3,9 +3,9 @@ import Foundation
 import KubeModel
 
 // How the hub decides which exports of one service are compatible (our answer to the
-// reference's weaknesses §9.1–9.3): the oldest export wins — `exportedSince`, else the
-// InternalServiceExport's creation time, then the export still exposing the ports currently
-// served, then the cluster name — and an export is compatible
+// reference's weaknesses §9.1–9.3): the oldest export wins — `exportedSince`, never earlier than
+// the InternalServiceExport's creation on the hub, then the export still exposing the ports
+// currently served, then the cluster name — and an export is compatible
 // with the winner when it exposes the same set of ports, each keyed by (name, protocol with the
 // TCP default, port). Order, appProtocol and targetPort (a per-cluster detail) do not matter.
 // The resolution is a pure function of the current exports, so it is recomputed on every change:
@@ -18,9 +18,22 @@ struct ServiceExportCandidate: Sendable {
 
     var ports: [FleetServicePort] { export.spec?.ports ?? [] }
 
-    /// When the export began: `exportedSince`, else the object's creation.
-    var since: Time {
-        export.spec?.serviceReference.exportedSince ?? export.metadata.creationTimestamp ?? Time(secondsSinceEpoch: 0)
+    /// When the export began: `exportedSince`, but never earlier than the hub's own record.
+    var since: Time { Self.notBeforeHubRecord(export.spec?.serviceReference.exportedSince, of: export) }
+
+    /// `claimed` (a time the member reports) clamped to no earlier than the export's creation on
+    /// the hub, which the hub's API server stamps and no member can write. A member may say its
+    /// export is younger than the hub's copy (its ports changed since), never older: a member
+    /// with stolen credentials cannot win a conflict by claiming an export from long ago, and a
+    /// member's clock running behind does not give it precedence either.
+    static func notBeforeHubRecord(_ claimed: Time?, of export: InternalServiceExport) -> Time {
+        let created = export.metadata.creationTimestamp
+        switch (claimed, created) {
+        case (let claimed?, let created?): return max(claimed, created)
+        case (let claimed?, nil): return claimed
+        case (nil, let created?): return created
+        case (nil, nil): return Time(secondsSinceEpoch: 0)
+        }
     }
 }
 

@@ -34,6 +34,31 @@ import Testing
         #expect(ExportResolution(tie).clusters(of: tie) == ["m"])
     }
 
+    /// `exportedSince` is the member's word; the hub's creation of its copy is the hub's. A member
+    /// claiming an export older than the hub's copy (stolen credentials, or a clock behind) is
+    /// taken to have exported when the hub first saw it, so it cannot take over a service another
+    /// member exported first. Later stamps (ports changed since) still count.
+    @Test func aMemberCannotClaimAnExportOlderThanTheHubsRecordOfIt() {
+        let p80 = [FleetServicePort(port: 80)]
+        let p81 = [FleetServicePort(port: 81)]
+        let honest = Self.candidate("b", since: 100, created: 101, ports: p80)
+        let hostile = Self.candidate("a", since: 1, created: 500, ports: p81)
+        #expect(ExportResolution([hostile, honest]).winner?.cluster == "b")
+        #expect(hostile.since == Time(secondsSinceEpoch: 500))
+        #expect(honest.since == Time(secondsSinceEpoch: 101))
+        // A stamp after the hub's record is the member's to give.
+        #expect(Self.candidate("c", since: 900, created: 500, ports: p80).since == Time(secondsSinceEpoch: 900))
+        // Through the MCS API as well.
+        var mcs = Self.candidate("d", since: nil, created: 500, ports: p80)
+        mcs = ServiceExportCandidate(
+            export: {
+                var export = mcs.export
+                export.spec?.clusterSetExport = ClusterSetExport(serviceExportCreationTimestamp: Time(secondsSinceEpoch: 3), type: MCSServiceImportType.clusterSetIP)
+                return export
+            }(), cluster: "d")
+        #expect(mcs.exportStart == Time(secondsSinceEpoch: 500))
+    }
+
     /// Stamps have whole seconds: an export that changes its ports in the second another was
     /// stamped ties with it. The one still exposing the served ports wins the tie, whatever the
     /// cluster names; without served ports (nothing resolved) the name decides.

@@ -45,16 +45,19 @@ import Testing
     }
 
     /// The reference lets the incumbent (first in cache order) win; here the older export wins,
-    /// even when it arrives later.
+    /// even when it arrives later: a stamp later than the hub's copy (the ports changed) is the
+    /// member's to give. A stamp older than the hub's copy is not: a member cannot take a service
+    /// over by claiming an export from long ago.
     @Test func theOlderExportWinsAndTiesGoToTheClusterName() async throws {
+        let now = Time.now().secondsSinceEpoch
         try await Hub.run { fleet, context in
             try await Hub.whileControllersRun(fleet, context) {
-                try await Hub.export(fleet, cluster: "a", ports: Self.web, since: 2000)
+                try await Hub.export(fleet, cluster: "a", ports: Self.web, since: now + 2000)
                 try await eventually("a is resolved alone") {
                     try await Hub.serviceImport(fleet)?.status?.clusterNames == ["a"]
                 }
                 // b is older: it takes over although a was there first.
-                try await Hub.export(fleet, cluster: "b", ports: Self.other, since: 1000)
+                try await Hub.export(fleet, cluster: "b", ports: Self.other, since: now + 1000)
                 try await eventually("b wins") {
                     let status = try await Hub.serviceImport(fleet)?.status
                     return status?.clusterNames == ["b"] && status?.ports == Self.other
@@ -69,9 +72,29 @@ import Testing
                 #expect(condition.message == "service work/app is in conflict with other exported services")
 
                 // A tie on exportedSince goes to the cluster name: c, as old as b, loses to b.
-                try await Hub.export(fleet, cluster: "c", ports: Self.web, since: 1000)
+                try await Hub.export(fleet, cluster: "c", ports: Self.web, since: now + 1000)
                 try await eventually("c is in conflict") { try await Hub.isConflicted(fleet, cluster: "c") == true }
                 #expect(try await Hub.serviceImport(fleet)?.status?.clusterNames == ["b"])
+            }
+        }
+    }
+
+    /// A member with stolen credentials claims an export from 1970 to take over a service
+    /// another member exports: its export counts from the hub's copy, so it is in conflict and
+    /// the service keeps resolving to the member that exported it first.
+    @Test func aMemberClaimingAnAncientExportDoesNotTakeTheServiceOver() async throws {
+        try await Hub.run { fleet, context in
+            try await Hub.whileControllersRun(fleet, context) {
+                try await Hub.export(fleet, cluster: "b", ports: Self.web)
+                try await eventually("b is resolved alone") {
+                    try await Hub.serviceImport(fleet)?.status?.clusterNames == ["b"]
+                }
+                try await Hub.export(fleet, cluster: "a", ports: Self.other, since: 1)
+                try await eventually("a is in conflict") { try await Hub.isConflicted(fleet, cluster: "a") == true }
+                let status = try await Hub.serviceImport(fleet)?.status
+                #expect(status?.clusterNames == ["b"])
+                #expect(status?.ports == Self.web)
+                #expect(try await Hub.isConflicted(fleet, cluster: "b") == false)
             }
         }
     }
