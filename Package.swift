@@ -258,6 +258,7 @@ let package = Package(
             name: "E2ETests",
             dependencies: [
                 "LocalFleet",
+                "FaultInjection",
                 "FleetAPI",
                 "KubeClient",
                 "KubeModel",

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 runs=${1:-5}
 lines=$(mktemp)
 for run in $(seq 1 "$runs"); do
-    swift test --skip-build --filter 'PartitionTests|ServerRestartFaultTests|ConnectionResetFaultTests|AgentKillFaultTests' 2>&1 \
+    swift test --skip-build --filter 'PartitionTests|ServerRestartFaultTests|ConnectionResetFaultTests|AgentKillFaultTests|LocalFleetFaultTests' 2>&1 \
         | grep '^fault: ' >> "$lines" || { echo "run $run failed" >&2; exit 1; }
 done
 # "fault: <scenario>, …converged N ms after the fault ended…" → scenario and N, then p50/max.

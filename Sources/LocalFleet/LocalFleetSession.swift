@@ -21,12 +21,19 @@ public final class LocalFleetSession: Sendable {
         public var withControllers: Bool
         /// Heartbeat period of the members' InternalMemberClusters.
         public var heartbeatPeriodSeconds: Int32
+        /// The hub URL a member's agents use, given the member's name and the hub's URL (nil: the
+        /// hub's URL). Fault tests put a proxy between a member and the hub this way.
+        public var memberHubURL: (@Sendable (_ member: String, _ hubURL: String) async throws -> String)?
 
-        public init(memberCount: Int = 2, directory: URL, withControllers: Bool = true, heartbeatPeriodSeconds: Int32 = 30) {
+        public init(
+            memberCount: Int = 2, directory: URL, withControllers: Bool = true, heartbeatPeriodSeconds: Int32 = 30,
+            memberHubURL: (@Sendable (_ member: String, _ hubURL: String) async throws -> String)? = nil
+        ) {
             self.memberCount = memberCount
             self.directory = directory
             self.withControllers = withControllers
             self.heartbeatPeriodSeconds = heartbeatPeriodSeconds
+            self.memberHubURL = memberHubURL
         }
     }
 
@@ -172,8 +179,9 @@ public final class LocalFleetSession: Sendable {
             let tokenFile = tokens.appendingPathComponent(member)
             try Data((clusters.memberTokens[member] ?? "").utf8).write(to: tokenFile)
             try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: tokenFile.path)
+            let hubURL = try await hubEntry.server.url()
             let hubConnection = ClientConfiguration(
-                server: try await hubEntry.server.url(),
+                server: try await options.memberHubURL?(member, hubURL) ?? hubURL,
                 tls: .init(certificateAuthorityPEM: Array(try hubEntry.authority.certificatePEM.utf8)),
                 authentication: .tokenFile(path: tokenFile.path))
             let memberConnection = try await adminConfiguration(clusters.servers[index + 1])

@@ -21,10 +21,17 @@ import Testing
     }()
 
     /// Runs the tutorial on a fresh fleet, then `body` with the admin clients and the MCS's IP.
-    static func withTutorialFleet(_ body: @escaping @Sendable (Fleet) async throws -> Void) async throws {
+    /// `heartbeatPeriodSeconds` and `memberHubURL` as in `LocalFleetSession.Options`.
+    static func withTutorialFleet(
+        heartbeatPeriodSeconds: Int32 = 30,
+        memberHubURL: (@Sendable (_ member: String, _ hubURL: String) async throws -> String)? = nil,
+        _ body: @escaping @Sendable (Fleet) async throws -> Void
+    ) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fleetnet-e2e-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let session = try LocalFleetSession(options: .init(memberCount: 2, directory: directory), logger: logger)
+        let session = try LocalFleetSession(
+            options: .init(memberCount: 2, directory: directory, heartbeatPeriodSeconds: heartbeatPeriodSeconds, memberHubURL: memberHubURL),
+            logger: logger)
         try await session.run { endpoints in
             var tutorial = Tutorial(endpoints: endpoints)
             tutorial.stepTimeout = .seconds(60)
