@@ -11,8 +11,8 @@ import Testing
 
 // The fault suite's data-plane part: on a local fleet with real HTTP through member-2's
 // multi-cluster load balancer, each member's agents reach the hub through a FaultProxy, which
-// partitions one member from the hub for longer than the dead-member bound (1 s heartbeats:
-// 3 s). An exporter cut off has its endpoints withdrawn, so traffic goes only to the other
+// partitions one member from the hub for longer than the dead-member bound (3 heartbeat
+// periods; 1 s periods here, FAULT_HEARTBEAT_SECONDS=30 for `fleetnet up`'s default). An exporter cut off has its endpoints withdrawn, so traffic goes only to the other
 // cluster and no request fails; changes on both sides during the partition are there after it
 // heals. The importer cut off keeps serving its last import to both clusters throughout.
 
@@ -23,11 +23,17 @@ import Testing
         return logger
     }()
 
+    /// The members' heartbeat period: FAULT_HEARTBEAT_SECONDS, default 1.
+    static let heartbeat: Int32 = Int32(ProcessInfo.processInfo.environment["FAULT_HEARTBEAT_SECONDS"] ?? "") ?? 1
+
+    /// Long enough for the dead-member bound and what follows it.
+    static var withdrawalTimeout: Duration { .seconds(30 + 4 * Int(heartbeat)) }
+
     @Test func trafficThroughTheLoadBalancerSurvivesAPartitionOfAnExporterAndOfTheImporter() async throws {
         let proxies = Mutex<[String: FaultProxy]>([:])
         let outcome: Result<Void, any Error>
         do {
-            try await LocalFleetE2ETests.withTutorialFleet(heartbeatPeriodSeconds: 1, memberHubURL: { member, hubURL in
+            try await LocalFleetE2ETests.withTutorialFleet(heartbeatPeriodSeconds: Self.heartbeat, memberHubURL: { member, hubURL in
                 let hubPort = try #require(URL(string: hubURL)?.port)
                 let proxy = try await FaultProxy.start(upstreamHost: "127.0.0.1", upstreamPort: hubPort, logger: Self.quiet)
                 proxies.withLock { $0[member] = proxy }
@@ -51,7 +57,7 @@ import Testing
         try await eventually("both clusters answer") { await fleet.answeringClusters(20) == ["member-1", "member-2"] }
         var start = ContinuousClock.now
         proxy.mode = .blackhole
-        try await eventually("member-1's endpoints are withdrawn from member-2's import") {
+        try await eventually("member-1's endpoints are withdrawn from member-2's import", timeout: withdrawalTimeout) {
             try await fleet.importedEndpoints() == ["member-2": 2]
         }
         let withdrawn = start.duration(to: .now)
@@ -73,7 +79,7 @@ import Testing
             return answers.allSatisfy { $0 != nil } && Set(answers.compactMap { $0.map { "\($0.cluster)/\($0.pod)" } }).count == 4
         }
         FaultFigures.record(
-            "local fleet, traffic checked: exporter partitioned from the hub", withdrawn: withdrawn, converged: start.duration(to: .now))
+            "local fleet (\(heartbeat) s heartbeats), traffic checked: exporter partitioned from the hub", withdrawn: withdrawn, converged: start.duration(to: .now))
     }
 
     /// member-2 (the importer, whose load balancer carries the traffic) is cut off from the hub.
@@ -90,7 +96,8 @@ import Testing
         try await eventually("the hub holds member-2's import of its own endpoints") { try await hubHoldsMember2sOwnEndpoints() }
         proxy.mode = .blackhole
         let start = ContinuousClock.now
-        try await eventually("the hub has withdrawn member-2's endpoints (no heartbeat)") { try await !hubHoldsMember2sOwnEndpoints() }
+        try await eventually("the hub has withdrawn member-2's endpoints (no heartbeat)", timeout: withdrawalTimeout) { try await !hubHoldsMember2sOwnEndpoints() }
+        let withdrawn = start.duration(to: .now)
         // Cut off, member-2 still serves both clusters, every request answered.
         let during = await fleet.answers(40)
         #expect(during.allSatisfy { $0 != nil }, "every request is answered while the importer is cut off")
@@ -106,7 +113,7 @@ import Testing
                 && Set(answers.compactMap { $0?.cluster }) == ["member-1", "member-2"]
         }
         FaultFigures.record(
-            "local fleet, traffic checked: importer partitioned from the hub", withdrawn: healed - start,
+            "local fleet (\(heartbeat) s heartbeats), traffic checked: importer partitioned from the hub", withdrawn: withdrawn,
             converged: healed.duration(to: .now))
     }
 }
