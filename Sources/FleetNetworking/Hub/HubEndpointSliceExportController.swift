@@ -28,9 +28,13 @@ public struct HubEndpointSliceExportController: Reconciler {
     let context: HubAgentContext
     let caches: HubCaches
     let memo = WarningMemo()
+    /// Copies created and not yet in the cache.
+    let created: CreateExpectations
 
     public static func make(_ context: HubAgentContext, caches: HubCaches) -> Controller<HubEndpointSliceExportController> {
-        ControllerBuilder(name: name)
+        let created = CreateExpectations()
+        created.observe(context.informers.informer(for: EndpointSliceImport.self))
+        return ControllerBuilder(name: name)
             .for(EndpointSliceExport.self, in: context.informers)
             .watches(ServiceImport.self, in: context.informers) { serviceImport in
                 caches.sliceExports.byIndex(HubCaches.byService, value: ObjectKey(serviceImport).description).map { ObjectKey($0) }
@@ -49,7 +53,7 @@ public struct HubEndpointSliceExportController: Reconciler {
                 return exports.isEmpty ? [ObjectKey(namespace: "", name: name)] : exports
             }
             .logger(context.logger)
-            .build(reconciler: HubEndpointSliceExportController(context: context, caches: caches))
+            .build(reconciler: HubEndpointSliceExportController(context: context, caches: caches, created: created))
     }
 
     public func reconcile(_ key: ObjectKey) async throws -> ReconcileResult {
@@ -113,9 +117,11 @@ public struct HubEndpointSliceExportController: Reconciler {
         }
         let present = Set(copies.map { $0.metadata.namespace ?? "" })
         for namespace in importers.subtracting(present).sorted() {
-            let copy = EndpointSliceImport(
-                metadata: ObjectMeta(name: export.metadata.name, namespace: namespace), spec: spec)
-            _ = try await context.hub.api(EndpointSliceImport.self, namespace: namespace).create(copy)
+            let copyKey = ObjectKey(namespace: namespace, name: export.metadata.name ?? "")
+            guard !created.isPending(copyKey) else { continue }
+            let copy = EndpointSliceImport(metadata: ObjectMeta(name: copyKey.name, namespace: namespace), spec: spec)
+            try await context.hub.api(EndpointSliceImport.self, namespace: namespace).createUnlessPresent(copy)
+            created.expectCreated(copyKey)
         }
     }
 

@@ -31,19 +31,25 @@ struct ClusterSetServiceExportReconciler: Reconciler {
     let services: InformerStore<Service>
     let internalExports: InformerStore<InternalServiceExport>
     let clusterSetImports: InformerStore<ClusterSetImport>
+    /// InternalServiceExports created and not yet in the cache.
+    let created: CreateExpectations
 
     static let name = "member-clusterset-serviceexport"
 
     static func make(_ context: MemberAgentContext) -> ControllerRunnable {
         let hubNamespace = context.hubNamespace
+        let internalExports = context.hubInformers.informer(for: InternalServiceExport.self, namespace: hubNamespace)
+        let created = CreateExpectations()
+        created.observe(internalExports)
         let reconciler = ClusterSetServiceExportReconciler(
             context: context,
             exports: context.memberInformers.informer(for: MCSServiceExport.self).store,
             fleetExports: context.memberInformers.informer(for: ServiceExport.self).store,
             services: context.memberInformers.informer(for: Service.self).store,
-            internalExports: context.hubInformers.informer(for: InternalServiceExport.self, namespace: hubNamespace).store,
+            internalExports: internalExports.store,
             clusterSetImports: MemberIndexes.clusterSetImports(
-                context.hubInformers.informer(for: ClusterSetImport.self, namespace: hubNamespace).store))
+                context.hubInformers.informer(for: ClusterSetImport.self, namespace: hubNamespace).store),
+            created: created)
         let controller = ControllerBuilder(name: name)
             .for(MCSServiceExport.self, in: context.memberInformers)
             .watches(Service.self, in: context.memberInformers) { [ObjectKey($0)] }
@@ -137,8 +143,11 @@ struct ClusterSetServiceExportReconciler: Reconciler {
         switch existing {
         case nil:
             // InternalServiceExports are watched: the new object's event brings this key back.
-            try await internalExportAPI.createUnlessPresent(
-                InternalServiceExport(metadata: ObjectMeta(name: internalName, namespace: context.hubNamespace), spec: desired))
+            let internalKey = ObjectKey(namespace: context.hubNamespace, name: internalName)
+            if !created.isPending(internalKey) {
+                try await internalExportAPI.createUnlessPresent(ServiceExportReconciler.newInternalExport(internalKey, spec: desired))
+                created.expectCreated(internalKey)
+            }
         case var existing?:
             if existing.metadata.isDeleting { break }  // its deletion event brings this key back
             if let uid = existing.spec?.serviceReference.uid, uid != desired.serviceReference.uid {

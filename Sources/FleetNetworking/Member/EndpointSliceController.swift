@@ -33,6 +33,8 @@ struct EndpointSliceReconciler: Reconciler {
     let exports: InformerStore<ServiceExport>
     let clusterSetExports: InformerStore<MCSServiceExport>
     let sliceExports: InformerStore<EndpointSliceExport>
+    /// EndpointSliceExports created and not yet in the cache.
+    let created: CreateExpectations
 
     static let name = "member-endpointslice"
     /// The address types exported; FQDN slices are not.
@@ -40,12 +42,15 @@ struct EndpointSliceReconciler: Reconciler {
 
     static func make(_ context: MemberAgentContext) -> ControllerRunnable {
         let slices = MemberIndexes.slices(context.memberInformers.informer(for: EndpointSlice.self).store)
+        let sliceExportInformer = context.hubInformers.informer(for: EndpointSliceExport.self, namespace: context.hubNamespace)
+        let created = CreateExpectations()
+        created.observe(sliceExportInformer)
         let reconciler = EndpointSliceReconciler(
             context: context, slices: slices,
             exports: context.memberInformers.informer(for: ServiceExport.self).store,
             clusterSetExports: context.memberInformers.informer(for: MCSServiceExport.self).store,
-            sliceExports: MemberIndexes.endpointSliceExports(
-                context.hubInformers.informer(for: EndpointSliceExport.self, namespace: context.hubNamespace).store))
+            sliceExports: MemberIndexes.endpointSliceExports(sliceExportInformer.store),
+            created: created)
         let controller = ControllerBuilder(name: name)
             .for(EndpointSlice.self, in: context.memberInformers)
             .watches(ServiceExport.self, in: context.memberInformers) { export in
@@ -90,8 +95,12 @@ struct EndpointSliceReconciler: Reconciler {
         }
         let desired = desiredSpec(of: slice, service: service, previous: existing?.spec)
         guard var existing else {
-            _ = try await sliceExportAPI.create(
+            // The new object's event brings this key back.
+            let exportKey = ObjectKey(namespace: context.hubNamespace, name: exportName)
+            guard !created.isPending(exportKey) else { return .done }
+            try await sliceExportAPI.createUnlessPresent(
                 EndpointSliceExport(metadata: ObjectMeta(name: exportName, namespace: context.hubNamespace), spec: desired))
+            created.expectCreated(exportKey)
             return .done
         }
         if existing.spec != desired {

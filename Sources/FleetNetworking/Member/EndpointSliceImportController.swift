@@ -19,8 +19,10 @@ import Logging
 //   repaired, one whose import has become impossible (its MultiClusterService or derived
 //   Service is gone) is removed, and one left behind by an EndpointSliceImport that disappeared
 //   without its finalizer (e.g. stripped by the hub) is deleted.
-// - The import latency is observed once per source generation (annotation
-//   `last-observed-generation` on the EndpointSliceImport, written first, as the reference does).
+// - The import latency is observed once per source generation, when the imported slice is
+//   written; the reference records each generation in an annotation on the EndpointSliceImport
+//   (a hub write per import and per endpoint change), here it is remembered in memory. After a
+//   restart, a slice already up to date is not written, so nothing old is measured.
 
 struct EndpointSliceImportReconciler: Reconciler {
     let context: MemberAgentContext
@@ -28,6 +30,10 @@ struct EndpointSliceImportReconciler: Reconciler {
     let multiClusterServices: InformerStore<MultiClusterService>
     let services: InformerStore<Service>
     let importedSlices: InformerStore<EndpointSlice>
+    /// The source generation last imported, per EndpointSliceImport.
+    let importedGenerations = GenerationMemo()
+    /// Imported EndpointSlices created and not yet in the cache.
+    let created: CreateExpectations
 
     static let name = "member-endpointsliceimport"
 
@@ -38,13 +44,16 @@ struct EndpointSliceImportReconciler: Reconciler {
             context.hubInformers.informer(for: EndpointSliceImport.self, namespace: hubNamespace).store)
         let multiClusterServices = MemberIndexes.multiClusterServices(
             context.memberInformers.informer(for: MultiClusterService.self).store)
+        let slices = context.memberInformers.informer(for: EndpointSlice.self)
+        let created = CreateExpectations()
+        created.observe(slices)
         let reconciler = EndpointSliceImportReconciler(
             context: context, sliceImports: sliceImports, multiClusterServices: multiClusterServices,
             // The agent's cluster-wide Service and EndpointSlice caches (the exporting controllers
             // share them); only their fleet-system objects are read here. A second, fleet-system
             // informer would hold every imported slice twice and decode each change twice.
             services: context.memberInformers.informer(for: Service.self).store,
-            importedSlices: context.memberInformers.informer(for: EndpointSlice.self).store)
+            importedSlices: slices.store, created: created)
         /// The EndpointSliceImports of the service a MultiClusterService imports.
         let importsOf: @Sendable (MultiClusterService) -> [ObjectKey] = { service in
             guard let name = service.spec.serviceImport?.name else { return [] }
@@ -81,6 +90,7 @@ struct EndpointSliceImportReconciler: Reconciler {
 
     func reconcile(_ key: ObjectKey) async throws -> ReconcileResult {
         guard var sliceImport = sliceImports.get(key) else {
+            importedGenerations.forget(key)
             try await removeImportedSlice(named: key.name)
             return .done
         }
@@ -99,19 +109,11 @@ struct EndpointSliceImportReconciler: Reconciler {
             return .done
         }
 
-        // The finalizer before the slice exists. On a first import the generation being imported
-        // is recorded in the same write (one hub write per import, not two); later generations
-        // are recorded after the slice is written, off the path of the change.
-        let reference = sliceImport.spec.endpointSliceReference
-        let observed = sliceImport.metadata.annotations?[FleetAnnotations.lastObservedGeneration]
-        let isNewGeneration = observed != String(reference.generation)
-        var generationRecorded = !isNewGeneration
+        // The finalizer before the slice exists (our hub creates the import with it; a
+        // reference hub does not).
         if !sliceImport.metadata.hasFinalizer(FleetFinalizers.endpointSliceImportCleanup) {
             sliceImport.metadata.addFinalizer(FleetFinalizers.endpointSliceImportCleanup)
-            sliceImport.metadata.annotations = (sliceImport.metadata.annotations ?? [:]).merging(
-                [FleetAnnotations.lastObservedGeneration: String(reference.generation)]) { $1 }
             sliceImport = try await sliceImportAPI.replace(sliceImport)
-            generationRecorded = true
         }
 
         let spec = sliceImport.spec
@@ -120,6 +122,7 @@ struct EndpointSliceImportReconciler: Reconciler {
             FleetLabels.endpointSliceManagedBy: FleetLabels.endpointSliceImportManager,
         ]
         let endpoints = spec.endpoints.map { Endpoint(addresses: $0.addresses, conditions: $0.conditions) }
+        let isFirstImport: Bool
         if var existing = importedSlices.get(namespace: context.fleetSystemNamespace, name: key.name) {
             if existing.addressType != spec.addressType {
                 // The address type of an EndpointSlice is immutable: replace the slice (its
@@ -127,31 +130,35 @@ struct EndpointSliceImportReconciler: Reconciler {
                 try await sliceAPI.deleteIgnoringNotFound(key.name, uid: existing.metadata.uid)
                 return .done
             }
-            if existing.metadata.labels != labels || existing.endpoints != endpoints || existing.ports != spec.ports {
-                existing.metadata.labels = labels
-                existing.endpoints = endpoints
-                existing.ports = spec.ports
-                _ = try await sliceAPI.replace(existing)
+            guard existing.metadata.labels != labels || existing.endpoints != endpoints || existing.ports != spec.ports else {
+                return .done
             }
+            existing.metadata.labels = labels
+            existing.endpoints = endpoints
+            existing.ports = spec.ports
+            _ = try await sliceAPI.replace(existing)
+            isFirstImport = false
         } else {
-            _ = try await sliceAPI.create(
+            // The new slice's event brings this key back.
+            let sliceKey = ObjectKey(namespace: context.fleetSystemNamespace, name: key.name)
+            guard !created.isPending(sliceKey) else { return .done }
+            try await sliceAPI.createUnlessPresent(
                 EndpointSlice(
                     metadata: ObjectMeta(name: key.name, namespace: context.fleetSystemNamespace, labels: labels),
                     addressType: spec.addressType, endpoints: endpoints, ports: spec.ports))
+            created.expectCreated(sliceKey)
+            isFirstImport = true
         }
 
-        // Import latency, once per generation of the source EndpointSlice.
-        if isNewGeneration {
-            if !generationRecorded {
-                sliceImport.metadata.annotations = (sliceImport.metadata.annotations ?? [:]).merging(
-                    [FleetAnnotations.lastObservedGeneration: String(reference.generation)]) { $1 }
-                _ = try await sliceImportAPI.replace(sliceImport)
-            }
-            if let since = reference.exportedSince {
-                context.latency.observeEndpointSliceImport(
-                    originCluster: reference.clusterId, destinationCluster: context.clusterID, isFirstImport: observed == nil,
-                    milliseconds: LatencyMetrics.milliseconds(from: since.date, to: context.now()))
-            }
+        // Import latency: observed when this write imported a generation of the source slice not
+        // imported before (a repair of an edited slice is not an import).
+        let reference = sliceImport.spec.endpointSliceReference
+        if importedGenerations.record(reference.generation, for: key, uid: sliceImport.metadata.uid),
+            let since = reference.exportedSince
+        {
+            context.latency.observeEndpointSliceImport(
+                originCluster: reference.clusterId, destinationCluster: context.clusterID, isFirstImport: isFirstImport,
+                milliseconds: LatencyMetrics.milliseconds(from: since.date, to: context.now()))
         }
         return .done
     }

@@ -14,17 +14,21 @@ import Logging
 // - An InternalServiceExport whose ServiceExport is gone (of either API) is deleted; ServiceExport
 //   events map to their InternalServiceExport, so this happens on the deletion event. The status
 //   of an export through the MCS API is member/clusterset-serviceexport's to write.
-// - The export latency (`exportedSince` → now) is observed once per exported resourceVersion of
-//   the Service, recorded in the annotation `last-observed-resource-version` on the hub object
-//   (written before observing, as the reference does), and only when the export is fresh: a
-//   Service change that exports the same thing keeps the older `exportedSince`, which would
-//   measure the age of the export instead of a latency.
+// - The export latency (`exportedSince` → now) is observed once per generation of the hub
+//   object (each exported resourceVersion of the Service), when the hub's verdict on that
+//   generation arrives, and only when the export is fresh: a Service change that exports the
+//   same thing keeps the older `exportedSince`, which would measure the age of the export
+//   instead of a latency. The reference records the version in an annotation on the hub object
+//   (a hub write per export); here it is remembered in memory, and after a restart a verdict
+//   already reported is not measured again.
 
 struct InternalServiceExportReconciler: Reconciler {
     let context: MemberAgentContext
     let internalExports: InformerStore<InternalServiceExport>
     let exports: InformerStore<ServiceExport>
     let clusterSetExports: InformerStore<MCSServiceExport>
+    /// The generation whose verdict was last measured, per InternalServiceExport.
+    let measuredGenerations = GenerationMemo()
 
     static let name = "member-internalserviceexport"
 
@@ -50,7 +54,10 @@ struct InternalServiceExportReconciler: Reconciler {
     func reconcile(_ key: ObjectKey) async throws -> ReconcileResult {
         guard let internalExport = internalExports.get(key), !internalExport.metadata.isDeleting,
             let reference = internalExport.spec?.serviceReference
-        else { return .done }
+        else {
+            measuredGenerations.forget(key)
+            return .done
+        }
         let internalExportAPI = context.hub.api(InternalServiceExport.self, namespace: context.hubNamespace)
 
         let clusterSetExport = clusterSetExports.get(namespace: reference.namespace, name: reference.name)
@@ -69,6 +76,7 @@ struct InternalServiceExportReconciler: Reconciler {
         guard var conflict = internalExport.status?.conditions?.condition(ofType: ServiceExportConditions.conflict) else {
             return .done
         }
+        let verdictGeneration = conflict.observedGeneration
         conflict.observedGeneration = export.metadata.generation
         var conditions = export.status?.conditions
         let conflictChanged = conditions.setEquivalent(conflict)
@@ -102,15 +110,15 @@ struct InternalServiceExportReconciler: Reconciler {
             }
         }
 
-        // Export latency, once per exported version of the Service.
-        if internalExport.metadata.annotations?[FleetAnnotations.lastObservedResourceVersion] != reference.resourceVersion {
-            var annotated = internalExport
-            annotated.metadata.annotations = (annotated.metadata.annotations ?? [:]).merging(
-                [FleetAnnotations.lastObservedResourceVersion: reference.resourceVersion]) { $1 }
-            _ = try await internalExportAPI.replace(annotated)
-            // Only a fresh export is measured: one whose stamp is that of the Service version
-            // last seen (a change that exports the same thing keeps the older stamp, §2.1 here).
-            if let since = reference.exportedSince, isFreshExport(reference) {
+        // Export latency, once per generation the hub has given its verdict on. An export first
+        // seen here with its verdict already reported (a restart) is not measured.
+        let generation = internalExport.metadata.generation ?? 0
+        if verdictGeneration == generation {
+            let measuredBefore = measuredGenerations.contains(key, uid: internalExport.metadata.uid)
+            if measuredGenerations.record(generation, for: key, uid: internalExport.metadata.uid),
+                measuredBefore || conflictChanged || readyChanged,
+                let since = reference.exportedSince, isFreshExport(reference)
+            {
                 context.latency.observeServiceExport(
                     originCluster: context.clusterID,
                     milliseconds: LatencyMetrics.milliseconds(from: since.date, to: context.now()))

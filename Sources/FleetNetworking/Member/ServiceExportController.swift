@@ -23,16 +23,22 @@ struct ServiceExportReconciler: Reconciler {
     let services: InformerStore<Service>
     let internalExports: InformerStore<InternalServiceExport>
     let clusterSetExports: InformerStore<MCSServiceExport>
+    /// InternalServiceExports created and not yet in the cache.
+    let created: CreateExpectations
 
     static let name = "member-serviceexport"
 
     static func make(_ context: MemberAgentContext) -> ControllerRunnable {
+        let internalExports = context.hubInformers.informer(for: InternalServiceExport.self, namespace: context.hubNamespace)
+        let created = CreateExpectations()
+        created.observe(internalExports)
         let reconciler = ServiceExportReconciler(
             context: context,
             exports: context.memberInformers.informer(for: ServiceExport.self).store,
             services: context.memberInformers.informer(for: Service.self).store,
-            internalExports: context.hubInformers.informer(for: InternalServiceExport.self, namespace: context.hubNamespace).store,
-            clusterSetExports: context.memberInformers.informer(for: MCSServiceExport.self).store)
+            internalExports: internalExports.store,
+            clusterSetExports: context.memberInformers.informer(for: MCSServiceExport.self).store,
+            created: created)
         let controller = ControllerBuilder(name: name)
             .for(ServiceExport.self, in: context.memberInformers)
             .watches(Service.self, in: context.memberInformers) { [ObjectKey($0)] }
@@ -119,8 +125,10 @@ struct ServiceExportReconciler: Reconciler {
             weight: weight)
         guard var existing = internalExports.get(namespace: context.hubNamespace, name: internalName) else {
             // InternalServiceExports are watched: one created by an earlier round brings this key back.
-            try await internalExportAPI.createUnlessPresent(
-                InternalServiceExport(metadata: ObjectMeta(name: internalName, namespace: context.hubNamespace), spec: desired))
+            let internalKey = ObjectKey(namespace: context.hubNamespace, name: internalName)
+            guard !created.isPending(internalKey) else { return .done }
+            try await internalExportAPI.createUnlessPresent(Self.newInternalExport(internalKey, spec: desired))
+            created.expectCreated(internalKey)
             return .done
         }
         if existing.metadata.isDeleting {
@@ -145,6 +153,12 @@ struct ServiceExportReconciler: Reconciler {
             _ = try await internalExportAPI.replace(existing)
         }
         return .done
+    }
+
+    /// A new hub export.
+    static func newInternalExport(_ key: ObjectKey, spec: InternalServiceExportSpec) -> InternalServiceExport {
+        InternalServiceExport(
+            metadata: ObjectMeta(name: key.name, namespace: key.namespace), spec: spec)
     }
 
     /// Whether two exports expose the same thing (ports, type, load balancer, weight): they may

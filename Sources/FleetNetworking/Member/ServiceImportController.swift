@@ -15,13 +15,17 @@ struct ServiceImportReconciler: Reconciler {
     let context: MemberAgentContext
     let imports: InformerStore<ServiceImport>
     let internalImports: InformerStore<InternalServiceImport>
+    /// InternalServiceImports created and not yet in the cache.
+    let created = CreateExpectations()
 
     static let name = "member-serviceimport"
 
     static func make(_ context: MemberAgentContext) -> ControllerRunnable {
+        let internalImports = context.hubInformers.informer(for: InternalServiceImport.self, namespace: context.hubNamespace)
         let reconciler = ServiceImportReconciler(
             context: context, imports: context.memberInformers.informer(for: ServiceImport.self).store,
-            internalImports: context.hubInformers.informer(for: InternalServiceImport.self, namespace: context.hubNamespace).store)
+            internalImports: internalImports.store)
+        reconciler.created.observe(internalImports)
         let controller = ControllerBuilder(name: name)
             .for(ServiceImport.self, in: context.memberInformers)
             .watches(InternalServiceImport.self, in: context.hubInformers, namespace: context.hubNamespace) { internalImport in
@@ -62,12 +66,21 @@ struct ServiceImportReconciler: Reconciler {
                 exportedSince: current.metadata.creationTimestamp))
         guard var existing = internalImports.get(namespace: context.hubNamespace, name: internalName) else {
             // InternalServiceImports are watched: one created by an earlier round brings this key back.
+            let internalKey = ObjectKey(namespace: context.hubNamespace, name: internalName)
+            guard !created.isPending(internalKey) else { return .done }
             try await internalImportAPI.createUnlessPresent(
                 InternalServiceImport(metadata: ObjectMeta(name: internalName, namespace: context.hubNamespace), spec: desired))
+            created.expectCreated(internalKey)
             return .done
         }
         if existing.metadata.isDeleting { return .done }  // its deletion event brings this key back
-        if existing.spec != desired {
+        // The ServiceImport's resourceVersion moves with every status the hub sends back; the
+        // reference rewrites the hub request each time (a hub write per import change, which
+        // wakes the hub again). Here the request is rewritten only when it asks for something
+        // else; the version recorded is the one it was made from.
+        var unchanged = desired
+        unchanged.serviceImportReference.resourceVersion = existing.spec.serviceImportReference.resourceVersion
+        if existing.spec != unchanged {
             existing.spec = desired
             _ = try await internalImportAPI.replace(existing)
         }

@@ -31,6 +31,9 @@ public struct MultiClusterServiceReconciler: Reconciler {
     let serviceImports: InformerStore<ServiceImport>
     /// Services of the fleet system namespace.
     let fleetSystemServices: InformerStore<Service>
+    /// ServiceImports and derived Services created and not yet in the cache.
+    let createdImports = CreateExpectations()
+    let createdServices = CreateExpectations()
 
     static let validMessage = "found valid service import"
     static let unknownMessage =
@@ -51,9 +54,6 @@ public struct MultiClusterServiceReconciler: Reconciler {
         if mcs.metadata.isDeleting {
             return try await handleDelete(mcs, key: key)
         }
-        if mcs.metadata.addFinalizer(FleetFinalizers.serviceResourcesCleanup) {
-            mcs = try await mcsAPI(key.namespace).replace(mcs)
-        }
         return try await handleUpdate(mcs, key: key)
     }
 
@@ -73,11 +73,13 @@ public struct MultiClusterServiceReconciler: Reconciler {
             derivedName = nil
         }
 
-        // Labels before anything is created, so the objects can always be found from the MCS.
+        // The finalizer and the labels before anything is created (one write), so the objects
+        // can always be found from the MCS and are cleaned up with it.
         var desiredLabels = labels
         desiredLabels[FleetLabels.serviceImport] = importName.isEmpty ? nil : importName
         desiredLabels[FleetLabels.derivedService] = derivedName
-        if desiredLabels != labels {
+        let finalizerAdded = mcs.metadata.addFinalizer(FleetFinalizers.serviceResourcesCleanup)
+        if desiredLabels != labels || finalizerAdded {
             mcs.metadata.labels = desiredLabels.isEmpty ? nil : desiredLabels
             mcs = try await mcsAPI(key.namespace).replace(mcs)
         }
@@ -146,13 +148,12 @@ public struct MultiClusterServiceReconciler: Reconciler {
         let api = context.member.api(ServiceImport.self, namespace: key.namespace)
         let owner = Self.ownerReference(of: mcs)
         guard var existing = serviceImports.get(key) else {
-            do {
-                _ = try await api.create(ServiceImport(metadata: ObjectMeta(name: key.name, namespace: key.namespace, ownerReferences: [owner])))
-                return .pending
-            } catch let error as KubeClientError where error.isAlreadyExists {
-                // The cache is behind; its event follows.
-                return .pending
-            }
+            // Its event brings this MCS back (AlreadyExists: the cache is behind).
+            guard !createdImports.isPending(key) else { return .pending }
+            try await api.createUnlessPresent(
+                ServiceImport(metadata: ObjectMeta(name: key.name, namespace: key.namespace, ownerReferences: [owner])))
+            createdImports.expectCreated(key)
+            return .pending
         }
         if let controller = existing.metadata.ownerReferences?.first(where: { $0.controller == true }) {
             if controller.uid == mcs.metadata.uid {
@@ -219,7 +220,10 @@ public struct MultiClusterServiceReconciler: Reconciler {
         let written: Service
         if existing == nil {
             // AlreadyExists (ours, not cached yet) is thrown: the retry finds it in the cache.
+            let serviceKey = ObjectKey(namespace: context.fleetSystemNamespace, name: name)
+            if createdServices.isPending(serviceKey) { return desired }
             written = try await serviceAPI.create(desired)
+            createdServices.expectCreated(serviceKey)
         } else {
             written = try await serviceAPI.replace(desired)
         }
@@ -376,10 +380,13 @@ public enum MultiClusterServiceController {
     public static func make(_ context: MemberAgentContext) -> Controller<MultiClusterServiceReconciler> {
         let informers = context.memberInformers
         let mcsStore = informers.informer(for: MultiClusterService.self).store
-        let importStore = informers.informer(for: ServiceImport.self).store
-        let serviceStore = informers.informer(for: Service.self, namespace: context.fleetSystemNamespace).store
+        let importInformer = informers.informer(for: ServiceImport.self)
+        let serviceInformer = informers.informer(for: Service.self, namespace: context.fleetSystemNamespace)
         let reconciler = MultiClusterServiceReconciler(
-            context: context, multiClusterServices: mcsStore, serviceImports: importStore, fleetSystemServices: serviceStore)
+            context: context, multiClusterServices: mcsStore, serviceImports: importInformer.store,
+            fleetSystemServices: serviceInformer.store)
+        reconciler.createdImports.observe(importInformer)
+        reconciler.createdServices.observe(serviceInformer)
         return ControllerBuilder(name: name)
             .for(MultiClusterService.self, in: informers)
             .watches(ServiceImport.self, in: informers) { serviceImport in

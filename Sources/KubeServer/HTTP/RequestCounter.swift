@@ -32,7 +32,13 @@ public struct RequestCountKey: Sendable, Hashable, CustomStringConvertible {
 }
 
 public final class RequestCounter: Sendable {
-    private let counts = Mutex<[RequestCountKey: Int]>([:])
+    private struct State {
+        var counts: [RequestCountKey: Int] = [:]
+        /// The writes in the order they came, while `keepsWriteLog` (tests reading who wrote what).
+        var writeLog: [String]?
+    }
+
+    private let state = Mutex(State())
 
     public init() {}
 
@@ -40,11 +46,24 @@ public final class RequestCounter: Sendable {
         let key = info.isResourceRequest
             ? RequestCountKey(verb: info.verb, group: info.group, resource: info.resource, subresource: info.subresource)
             : RequestCountKey(verb: info.verb, resource: info.path)
-        counts.withLock { $0[key, default: 0] += 1 }
+        state.withLock { state in
+            state.counts[key, default: 0] += 1
+            if state.writeLog != nil, key.isWrite {
+                let object = [info.namespace, info.name].filter { !$0.isEmpty }.joined(separator: "/")
+                state.writeLog?.append(object.isEmpty ? key.description : "\(key) \(object)")
+            }
+        }
     }
 
     /// Requests so far, by what they did.
-    public func snapshot() -> [RequestCountKey: Int] { counts.withLock { $0 } }
+    public func snapshot() -> [RequestCountKey: Int] { state.withLock { $0.counts } }
+
+    /// Starts (or stops) keeping every write request in order, as `verb resource[/sub] [ns/name]`
+    /// (creates name no object: the name is in the body).
+    public func keepWriteLog(_ keep: Bool = true) { state.withLock { $0.writeLog = keep ? [] : nil } }
+
+    /// The writes kept since `keepWriteLog()`.
+    public var writeLog: [String] { state.withLock { $0.writeLog ?? [] } }
 }
 
 extension Dictionary where Key == RequestCountKey, Value == Int {

@@ -154,7 +154,8 @@ import Testing
                     context: context, slices: context.memberInformers.informer(for: EndpointSlice.self).store,
                     exports: context.memberInformers.informer(for: ServiceExport.self).store,
                     clusterSetExports: context.memberInformers.informer(for: MCSServiceExport.self).store,
-                    sliceExports: context.hubInformers.informer(for: EndpointSliceExport.self, namespace: context.hubNamespace).store)
+                    sliceExports: context.hubInformers.informer(for: EndpointSliceExport.self, namespace: context.hubNamespace).store,
+                    created: CreateExpectations())
                 #expect(try await sliceReconciler.reconcile(ObjectKey(namespace: "work", name: "app-v4")) == .done)
 
                 // An invalid export withdraws its slices.

@@ -71,12 +71,11 @@ import Testing
                 #expect(
                     reported.status?.conditions.condition(ServiceExportConditions.conflict)?.observedGeneration
                         == reported.metadata.generation)
-                // The export latency is observed once for this version of the Service.
-                try await eventually("the export latency is recorded") {
-                    try await internalExports.get(internalName).metadata.annotations?[FleetAnnotations.lastObservedResourceVersion]
-                        == service.metadata.resourceVersion
-                }
-                // The latency is observed right after the annotation is written.
+                // The export latency is observed once for this version of the Service, when the
+                // hub's verdict arrives, with no write to the hub object (the reference annotates it).
+                #expect(
+                    try await internalExports.get(internalName).metadata.annotations?[FleetAnnotations.lastObservedResourceVersion] == nil)
+                #expect(try await internalExports.get(internalName).spec?.serviceReference.resourceVersion == service.metadata.resourceVersion)
                 try await eventually("the export latency is measured") {
                     fleet.registry.emitToString().contains("fleet_networking_service_export_duration_milliseconds_count{origin_cluster_id=\"member-1\"} 1")
                 }
@@ -289,11 +288,7 @@ extension ServiceExportControllerTests {
                 let service = try await services.create(makeService("work", "app"))
                 _ = try await exports.create(ServiceExport(metadata: ObjectMeta(name: "app", namespace: "work")))
                 try await resolveConflict(fleet, "work", "app", conflicted: false)
-                try await eventually("the first export is measured") {
-                    try await internalExports.get(internalName).metadata.annotations?[FleetAnnotations.lastObservedResourceVersion]
-                        == service.metadata.resourceVersion
-                }
-                // The latency is observed right after the annotation is written.
+                #expect(try await internalExports.get(internalName).spec?.serviceReference.resourceVersion == service.metadata.resourceVersion)
                 try await eventually("the first export's latency is measured") { fleet.registry.emitToString().contains("\(metric) 1") }
                 let stamp = try #require(try await internalExports.get(internalName).spec?.serviceReference.exportedSince)
 
@@ -304,11 +299,8 @@ extension ServiceExportControllerTests {
                     try await internalExports.get(internalName).spec?.serviceReference.resourceVersion == labelled.metadata.resourceVersion
                 }
                 #expect(try await internalExports.get(internalName).spec?.serviceReference.exportedSince == stamp)
-                try await eventually("the new version is seen by the latency bookkeeping") {
-                    try await internalExports.get(internalName).metadata.annotations?[FleetAnnotations.lastObservedResourceVersion]
-                        == labelled.metadata.resourceVersion
-                }
-                #expect(fleet.registry.emitToString().contains("\(metric) 1"), "an unchanged export is not measured")
+                // The hub's verdict on the labelled version: not measured (the stamp is not fresh).
+                try await resolveConflict(fleet, "work", "app", conflicted: false)
 
                 // A port change restamps the export.
                 try await update(services, "app") { service in
@@ -318,6 +310,11 @@ extension ServiceExportControllerTests {
                     let spec = try await internalExports.get(internalName).spec
                     return spec?.ports.map(\.port) == [81] && (spec?.serviceReference.exportedSince).map { $0 > stamp } == true
                 }
+                // The verdict on the restamped export is measured: two in all, so the labelled
+                // version was not.
+                try await resolveConflict(fleet, "work", "app", conflicted: false)
+                try await eventually("the restamped export's latency is measured") { fleet.registry.emitToString().contains("\(metric) 2") }
+                #expect(!fleet.registry.emitToString().contains("\(metric) 3"))
             }
         }
     }

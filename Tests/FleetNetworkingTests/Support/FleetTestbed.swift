@@ -37,6 +37,8 @@ struct FleetTestbed: Sendable {
     /// The servers of the clusters named in `run(restartable:)`, each behind a fault proxy every
     /// client of the cluster goes through, which a test can restart and inject faults into.
     var restartable: [String: RestartableServer] = [:]
+    /// The requests each cluster's API server served, by cluster name (not for restartable ones).
+    var requests: [String: RequestCounter] = [:]
 
     static let quiet: Logger = {
         var logger = Logger(label: "fleet-networking-test")
@@ -87,7 +89,8 @@ struct FleetTestbed: Sendable {
             }
             let fleet = FleetTestbed(
                 hub: clusters[0], members: Array(clusters.dropFirst()), registry: PrometheusCollectorRegistry(),
-                restartable: restartableServers)
+                restartable: restartableServers,
+                requests: Dictionary(uniqueKeysWithValues: zip(names, servers.map(\.requests))))
             let result: Result<T, any Error>
             do {
                 try await fleet.install()
