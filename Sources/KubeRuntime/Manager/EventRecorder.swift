@@ -66,10 +66,14 @@ public actor EventRecorder {
         var message: String
     }
 
+    /// Limits the Normal events `emit` writes (nil: no limit); `record` is never limited.
+    public nonisolated let normalEvents: EventBudget?
+
     public init(
         client: KubeClient, component: String, host: String? = nil,
-        wallClock: @escaping @Sendable () -> Date = { Date() }, logger: Logger? = nil
+        wallClock: @escaping @Sendable () -> Date = { Date() }, normalEvents: EventBudget? = EventBudget(), logger: Logger? = nil
     ) {
+        self.normalEvents = normalEvents
         self.client = client
         self.component = component
         self.host = host
@@ -92,8 +96,19 @@ public actor EventRecorder {
         queue.finish()
     }
 
-    /// Queues an event about `object` and returns at once; failures are logged.
+    /// Queues an event about `object` and returns at once; failures are logged. A Normal event
+    /// beyond the `normalEvents` budget is dropped.
     public nonisolated func emit<R: Resource>(_ type: EventType, reason: String, message: String, about object: R) {
+        if type == .normal, let normalEvents, !normalEvents.take() {
+            let dropped = normalEvents.dropped
+            // One line per thousand, not one per event.
+            if dropped % 1_000 == 1 {
+                logger.info(
+                    "Normal events over budget are dropped",
+                    metadata: ["dropped": "\(dropped)", "burst": "\(normalEvents.burst)", "perSecond": "\(normalEvents.perSecond)"])
+            }
+            return
+        }
         let result = queue.yield(Queued(type: type, reason: reason, message: message, reference: ObjectReference(referencing: object)))
         if case .dropped = result {
             logger.warning("event dropped: \(Self.queueLimit) events are waiting to be written", metadata: ["reason": "\(reason)"])

@@ -3,6 +3,7 @@ import KubeClient
 import KubeModel
 import KubeRuntime
 import KubeServer
+import KubeTestSupport
 import Synchronization
 import Testing
 
@@ -98,6 +99,31 @@ import Testing
             #expect(stored.count == 2, "the repeats aggregated into one Event: \(stored.map { ($0.reason ?? "", $0.count ?? 0) })")
             #expect(stored.first { $0.reason == "SyncFailed" }?.count == 3)
             #expect(stored.first { $0.reason == "Synced" }?.type == "Normal")
+            try await client.shutdown()
+        }
+    }
+
+    /// A cold start emits a Normal event for every object on its way; past the budget they are
+    /// dropped (and counted), while every Warning is still written. The rate is so low against
+    /// the burst that the test's own duration cannot refill a token.
+    @Test func normalEventsBeyondTheBudgetAreDroppedWarningsNever() async throws {
+        let core = try APIServerCore()
+        try await EmbeddedServer.serving(core) { url in
+            let client = try KubeClient(configuration: ClientConfiguration(server: url), logger: EmbeddedServer.quiet)
+            let configMaps = client.api(ConfigMap.self, namespace: "default")
+            let subject = try await configMaps.create(InformerIntegrationTests.configMap("subject", value: "0"))
+            let recorder = EventRecorder(
+                client: client, component: "fleet-controller", normalEvents: EventBudget(burst: 5, perSecond: 0.001))
+            for index in 0..<20 { recorder.emit(.normal, reason: "Synced", message: "change \(index)", about: subject) }
+            for index in 0..<8 { recorder.emit(.warning, reason: "SyncFailed", message: "failure \(index)", about: subject) }
+            #expect(recorder.normalEvents?.dropped == 15)
+            let events = client.api(Event.self, namespace: "default")
+            try await eventually("the 5 Normal events and 8 Warnings are written") {
+                try await events.list().items.count == 13
+            }
+            let stored = try await events.list().items
+            #expect(stored.filter { $0.type == "Normal" }.compactMap(\.message).sorted() == (0..<5).map { "change \($0)" })
+            #expect(stored.filter { $0.type == "Warning" }.count == 8)
             try await client.shutdown()
         }
     }
