@@ -95,11 +95,15 @@ struct EndpointSliceReconciler: Reconciler {
         }
         let desired = desiredSpec(of: slice, service: service, previous: existing?.spec)
         guard var existing else {
-            // The new object's event brings this key back.
+            // Created with the hub's finalizer, which the hub would otherwise add as its first
+            // write; the new object's event brings this key back.
             let exportKey = ObjectKey(namespace: context.hubNamespace, name: exportName)
             guard !created.isPending(exportKey) else { return .done }
             try await sliceExportAPI.createUnlessPresent(
-                EndpointSliceExport(metadata: ObjectMeta(name: exportName, namespace: context.hubNamespace), spec: desired))
+                EndpointSliceExport(
+                    metadata: ObjectMeta(
+                        name: exportName, namespace: context.hubNamespace, finalizers: [FleetFinalizers.endpointSliceExportCleanup]),
+                    spec: desired))
             created.expectCreated(exportKey)
             return .done
         }

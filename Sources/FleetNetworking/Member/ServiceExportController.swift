@@ -155,10 +155,12 @@ struct ServiceExportReconciler: Reconciler {
         return .done
     }
 
-    /// A new hub export.
+    /// A new hub export, created with the hub's finalizer, which the hub would otherwise add as
+    /// its first write (it still does for an agent that leaves it out).
     static func newInternalExport(_ key: ObjectKey, spec: InternalServiceExportSpec) -> InternalServiceExport {
         InternalServiceExport(
-            metadata: ObjectMeta(name: key.name, namespace: key.namespace), spec: spec)
+            metadata: ObjectMeta(name: key.name, namespace: key.namespace, finalizers: [FleetFinalizers.internalServiceExportCleanup]),
+            spec: spec)
     }
 
     /// Whether two exports expose the same thing (ports, type, load balancer, weight): they may

@@ -42,9 +42,13 @@ public actor EventRecorder {
     /// What was written for each aggregation key: the Event's namespace, name and count so far.
     /// At most `aggregationCacheLimit` keys, the oldest forgotten first (client-go's LRU of 4,096):
     /// a long-running manager sees ever new objects, and a cache without a bound grows with them.
-    private var written: [AggregationKey: (namespace: String, name: String, count: Int32)] = [:]
+    /// Keyed by the key's 64-bit digest, not the key itself: a manager remembers thousands of
+    /// keys, each holding an object reference and a message (about 1 KB as strings; 8 bytes as a
+    /// digest). Two keys sharing a digest (odds about 10⁻¹² among 4,096) would count each
+    /// other's repeats.
+    private var written: [UInt64: (namespace: String, name: String, count: Int32)] = [:]
     /// The keys of `written`, oldest first.
-    private var writtenOrder = Deque<AggregationKey>()
+    private var writtenOrder = Deque<UInt64>()
     /// Aggregation keys remembered at most (client-go's `maxLruCacheEntries`).
     public static let aggregationCacheLimit = 4_096
     /// Events emitted and not yet written.
@@ -59,11 +63,29 @@ public actor EventRecorder {
         var reference: ObjectReference
     }
 
-    private struct AggregationKey: Hashable {
+    /// What makes two events repeats of one another (client-go's aggregation key), as a
+    /// 64-bit FNV-1a digest of its fields.
+    private struct AggregationKey {
         var involvedObject: ObjectReference
         var type: String
         var reason: String
         var message: String
+
+        var digest: UInt64 {
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            let object = involvedObject
+            for field in [
+                object.kind, object.namespace, object.name, object.uid, object.apiVersion, object.fieldPath, type, reason, message,
+            ] {
+                for byte in (field ?? "").utf8 {
+                    hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+                }
+                // A separator no field contains (0xff is never in UTF-8), so ("ab","c") ≠ ("a","bc").
+                hash = (hash ^ 0xff) &* 0x100_0000_01b3
+                hash = (hash ^ (field == nil ? 1 : 0)) &* 0x100_0000_01b3
+            }
+            return hash
+        }
     }
 
     /// Limits the Normal events `emit` writes (nil: no limit); `record` is never limited.
@@ -130,7 +152,7 @@ public actor EventRecorder {
     }
 
     /// Remembers a new aggregation key, forgetting the oldest beyond the limit.
-    private func remember(_ key: AggregationKey, namespace: String, name: String) {
+    private func remember(_ key: UInt64, namespace: String, name: String) {
         if written.updateValue((namespace, name, 1), forKey: key) == nil { writtenOrder.append(key) }
         while written.count > Self.aggregationCacheLimit, let oldest = writtenOrder.popFirst() {
             written[oldest] = nil
@@ -156,7 +178,7 @@ public actor EventRecorder {
         // client-go's event key leaves out resourceVersion: repeats about a changed object aggregate.
         var identity = reference
         identity.resourceVersion = nil
-        let key = AggregationKey(involvedObject: identity, type: type.rawValue, reason: reason, message: message)
+        let key = AggregationKey(involvedObject: identity, type: type.rawValue, reason: reason, message: message).digest
         let api = client.api(Event.self, namespace: namespace)
 
         if let previous = written[key] {

@@ -18,11 +18,31 @@ extension FleetTestbed {
         _ cluster: String = "member-1", _ body: @Sendable (MemberAgentContext) async throws -> T
     ) async throws -> T {
         let context = memberContext(cluster)
+        Self.releaseHubFinalizers(context)
         let controllers = MemberNetControllers.memberSide(context) + MemberNetControllers.hubSide(context)
         let runnables: [@Sendable () async throws -> Void] =
             [{ await context.memberInformers.run() }, { await context.hubInformers.run() }]
             + controllers.map { controller in { await controller.run() } }
         return try await whileRunning(runnables) { try await body(context) }
+    }
+}
+
+extension FleetTestbed {
+    /// The hub's part in the deletion of a member's exports, played while no hub controller runs:
+    /// the member creates its InternalServiceExports and EndpointSliceExports with the hub's
+    /// finalizers, which the hub releases once it has withdrawn what they exported. Call before
+    /// the context's hub informers run.
+    static func releaseHubFinalizers(_ context: MemberAgentContext) {
+        func release<K: Resource>(_ kind: K.Type, _ finalizer: String) {
+            let api = context.hub.api(K.self, namespace: context.hubNamespace)
+            context.hubInformers.informer(for: K.self, namespace: context.hubNamespace).addHandler { change in
+                var object = change.object
+                guard object.metadata.isDeleting, object.metadata.removeFinalizer(finalizer) else { return }
+                _ = try? await api.replace(object)
+            }
+        }
+        release(InternalServiceExport.self, FleetFinalizers.internalServiceExportCleanup)
+        release(EndpointSliceExport.self, FleetFinalizers.endpointSliceExportCleanup)
     }
 }
 
