@@ -119,7 +119,10 @@ public struct HubEndpointSliceExportController: Reconciler {
         for namespace in importers.subtracting(present).sorted() {
             let copyKey = ObjectKey(namespace: namespace, name: export.metadata.name ?? "")
             guard !created.isPending(copyKey) else { continue }
-            let copy = EndpointSliceImport(metadata: ObjectMeta(name: copyKey.name, namespace: namespace), spec: spec)
+            // With the importer's finalizer, which its agent would add as its first write.
+            let copy = EndpointSliceImport(
+                metadata: ObjectMeta(name: copyKey.name, namespace: namespace, finalizers: [FleetFinalizers.endpointSliceImportCleanup]),
+                spec: spec)
             try await context.hub.api(EndpointSliceImport.self, namespace: namespace).createUnlessPresent(copy)
             created.expectCreated(copyKey)
         }

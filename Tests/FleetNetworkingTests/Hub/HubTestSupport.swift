@@ -32,10 +32,23 @@ enum Hub {
         }
     }
 
-    /// Runs `body` while the hub informers and every hub controller of `context` run.
+    /// Runs `body` while the hub informers and every hub controller of `context` run. The
+    /// importers' agents are played by their one part in the hub's objects: the hub creates each
+    /// EndpointSliceImport with its importer's finalizer, which the importer's agent releases
+    /// when the copy is withdrawn — here at once, except for the clusters in `deadAgents`.
     static func whileControllersRun(
-        _ fleet: FleetTestbed, _ context: HubAgentContext, _ body: @Sendable () async throws -> Void
+        _ fleet: FleetTestbed, _ context: HubAgentContext, deadAgents: Set<String> = [],
+        _ body: @Sendable () async throws -> Void
     ) async throws {
+        let client = fleet.hub.client
+        context.informers.informer(for: EndpointSliceImport.self).addHandler { change in
+            var copy = change.object
+            guard copy.metadata.isDeleting,
+                let cluster = FleetNamespaces.memberCluster(ofNamespace: copy.metadata.namespace ?? ""), !deadAgents.contains(cluster),
+                copy.metadata.removeFinalizer(FleetFinalizers.endpointSliceImportCleanup)
+            else { return }
+            _ = try? await client.api(EndpointSliceImport.self, namespace: copy.metadata.namespace ?? "").replace(copy)
+        }
         let controllers = HubNetControllers.all(context)
         var runnables: [@Sendable () async throws -> Void] = [{ await context.informers.run() }]
         for controller in controllers { runnables.append(controller.run) }

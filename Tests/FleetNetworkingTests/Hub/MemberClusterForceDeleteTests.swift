@@ -50,7 +50,7 @@ import Testing
             }
             // a is deleting before the controllers start.
             try await members.delete("a")
-            try await Hub.whileControllersRun(fleet, context) {
+            try await Hub.whileControllersRun(fleet, context, deadAgents: ["a", "b", "c"]) {
                 try await eventually("a's copy is released") { try await Self.isReleased(fleet, cluster: "a", name: "slice-1") }
                 // b is deleted while they run: released after the wait, not before.
                 try await members.delete("b")
