@@ -96,8 +96,9 @@ public struct HubEndpointSliceExportController: Reconciler {
 
         let importers = await importerNamespaces(of: export)
         if importers.isEmpty {
+            // The finalizer stays on a live export (its member creates it with it): removing it
+            // now and adding it back with the first importer would be two writes for nothing.
             for copy in copies { try await withdraw(copy) }
-            try await release(export)
             return
         }
         if export.metadata.addFinalizer(FleetFinalizers.endpointSliceExportCleanup) {

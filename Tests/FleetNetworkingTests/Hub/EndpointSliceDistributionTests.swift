@@ -86,14 +86,18 @@ import Testing
                 try await Hub.claim(fleet, cluster: "c")
                 try await eventually("c gets a copy") { try await Hub.copies(fleet, of: name).keys.sorted() == ["c"] }
                 try await Hub.unclaim(fleet, cluster: "c")
-                try await eventually("the copy is withdrawn and the export released") {
-                    let export = try await fleet.hub.client.api(EndpointSliceExport.self, namespace: "fleet-member-a").get(name)
-                    return try await Hub.copies(fleet, of: name).isEmpty && (export.metadata.finalizers ?? []).isEmpty
-                }
+                // The copy goes; the live export keeps its finalizer (no write to drop it and
+                // another to add it back with the next importer).
+                let exports = fleet.hub.client.api(EndpointSliceExport.self, namespace: "fleet-member-a")
+                try await eventually("the copy is withdrawn") { try await Hub.copies(fleet, of: name).isEmpty }
+                #expect(try await exports.get(name).metadata.finalizers == [FleetFinalizers.endpointSliceExportCleanup])
                 // A stray copy in a non-claimer's namespace is removed too.
                 let stray = EndpointSliceImport(metadata: ObjectMeta(name: name, namespace: "fleet-member-b"), spec: slice.spec)
                 _ = try await fleet.hub.client.api(EndpointSliceImport.self, namespace: "fleet-member-b").create(stray)
                 try await eventually("the stray copy is removed") { try await Hub.copies(fleet, of: name).isEmpty }
+                // Deleted, the export is released and goes.
+                try await exports.delete(name)
+                try await eventually("the deleted export is released") { try await getIfPresent(exports, name) == nil }
             }
         }
     }
