@@ -92,7 +92,8 @@ struct ServiceExportReconciler: Reconciler {
             let message = "serviceExport \(key) has an invalid weight annotation, err = \(error.description)"
             try await setValid(
                 export, status: ConditionStatus.false, reason: ServiceExportConditions.Reason.invalidWeightAnnotation,
-                message: message, now: now, event: (.warning, MemberEventReasons.invalidWeightAnnotation, message))
+                message: message, now: now, event: (.warning, MemberEventReasons.invalidWeightAnnotation, message),
+                withdrawn: false)
             return .done
         }
 
@@ -246,18 +247,20 @@ struct ServiceExportReconciler: Reconciler {
         return updated
     }
 
-    /// Sets the `Valid` condition; records `event` when it changed.
+    /// Sets the `Valid` condition; records `event` when it changed. `withdrawn`: the export is no
+    /// longer on the hub, so the hub's conditions go too (an invalid weight keeps the export, and
+    /// member/internalserviceexport keeps copying them: removing them here would be a fight).
     private func setValid(
         _ export: ServiceExport, status: String, reason: String, message: String, now: Date,
-        event: (EventType, String, String)
+        event: (EventType, String, String), withdrawn: Bool = true
     ) async throws {
         var conditions = export.status?.conditions
         var changed = conditions.setEquivalent(
             .make(
                 type: ServiceExportConditions.valid, status: status, reason: reason, message: message,
                 observedGeneration: export.metadata.generation, at: now))
-        // An export that is not valid is withdrawn: the hub's Ready and EndpointsAccepted no longer hold.
-        if status != ConditionStatus.true {
+        // An export that is withdrawn: the hub's Ready and EndpointsAccepted no longer hold.
+        if status != ConditionStatus.true, withdrawn {
             for type in [ServiceExportConditions.ready, ServiceExportConditions.endpointsAccepted]
             where conditions?.remove(type: type) == true {
                 changed = true

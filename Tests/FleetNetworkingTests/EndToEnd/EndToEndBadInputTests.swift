@@ -90,6 +90,14 @@ import Testing
                 try await consistently("the export keeps its traffic", for: .seconds(1)) {
                     try await E2E.importedAddresses(member2, derived: derived) == ["127.11.1.1"]
                 }
+                // Reported once, not in a loop: member/serviceexport and member/internalserviceexport
+                // once took turns removing and restoring the hub's conditions (hundreds of writes
+                // and events a second).
+                try await EndToEndTests.assertQuiet(fleet)
+                let reports = try await member1.client.api(Event.self, namespace: ns).list().items.filter {
+                    $0.reason == MemberEventReasons.invalidWeightAnnotation && $0.involvedObject.name == "empty"
+                }
+                #expect(reports.count == 1 && reports.first?.count == 1, "one event: \(reports.map { $0.count ?? 0 })")
                 try await update(exports1, "empty") { $0.metadata.annotations = [FleetAnnotations.weight: "0"] }
                 try await eventually("weight 0 withdraws the export") {
                     let valid = try await E2E.exportState(member1, "empty", valid: E2E.validExport, conflict: nil)
