@@ -4,20 +4,20 @@ import KubeClient
 import KubeModel
 import Testing
 
-@Suite("net-crd-installer executable")
+@Suite(
+    "net-crd-installer executable",
+    .enabled(
+        if: InstallerProcess.executablePath != nil,
+        "net-crd-installer is not built next to the tests (run `swift build --build-tests`)"))
 struct NetCRDInstallerCommandTests {
-    /// The built executable, or nil after printing why the test is skipped.
-    static func executable() -> String? {
-        guard let path = InstallerProcess.executablePath else {
-            print("skipping: net-crd-installer is not built next to the tests (run `swift build --build-tests`)")
-            return nil
-        }
-        return path
+    /// The built executable (the suite runs only when there is one).
+    static func executable() throws -> String {
+        try #require(InstallerProcess.executablePath)
     }
 
     @Test("an unknown --mode fails with the reference's message")
     func badMode() async throws {
-        guard let executable = Self.executable() else { return }
+        let executable = try Self.executable()
         try await withTemporaryDirectory { directory in
             for arguments in [["--mode=bogus"], []] {
                 let outcome = try await InstallerProcess.run(executable, arguments, workDirectory: directory)
@@ -29,7 +29,7 @@ struct NetCRDInstallerCommandTests {
 
     @Test("member mode against a server from a kubeconfig installs the member CRDs (klog flags accepted)")
     func memberMode() async throws {
-        guard let executable = Self.executable() else { return }
+        let executable = try Self.executable()
         try await withTemporaryDirectory { directory in
             let crdDirectory = "\(directory)/crds"
             try FileManager.default.createDirectory(atPath: crdDirectory, withIntermediateDirectories: true)
@@ -65,7 +65,7 @@ struct NetCRDInstallerCommandTests {
 
     @Test("a directory without CRDs of the group exits non-zero with a clear message")
     func emptyDirectory() async throws {
-        guard let executable = Self.executable() else { return }
+        let executable = try Self.executable()
         try await withTemporaryDirectory { directory in
             let crdDirectory = "\(directory)/crds"
             try FileManager.default.createDirectory(atPath: crdDirectory, withIntermediateDirectories: true)

@@ -15,11 +15,9 @@ import Testing
         FileManager.default.isExecutableFile(atPath: $0)
     }
 
-    @Test func kubeconfigHasAWorkingContextPerCluster() async throws {
-        guard let kubectl = Self.kubectl else {
-            print("skipping kubeconfigHasAWorkingContextPerCluster: kubectl is not installed")
-            return
-        }
+    @Test(.enabled(if: LocalClustersTests.kubectl != nil, "kubectl is not installed"))
+    func kubeconfigHasAWorkingContextPerCluster() async throws {
+        let kubectl = try #require(Self.kubectl)
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let clusters = try LocalClusters(memberCount: 1, logger: logger)
