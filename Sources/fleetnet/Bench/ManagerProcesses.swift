@@ -60,7 +60,7 @@ final class ManagerProcesses: Sendable {
         do {
             let hubKubeconfig = directory.appendingPathComponent("hub.kubeconfig")
             try await clusters.writeKubeconfig(context: "hub", to: hubKubeconfig)
-            let hubPorts = try (0..<2).map { _ in try freePort() }
+            let hubPorts = try freePorts(2)
             let (hubExecutable, hubPrefix) = command("hub-net-controller-manager")
             running.append(
                 try launch(
@@ -79,7 +79,7 @@ final class ManagerProcesses: Sendable {
                     HubConnection.hubServerURL: hubURL, HubConnection.configPath: token.path,
                     HubConnection.hubCertificateAuthority: hubCA, HubConnection.memberClusterName: member,
                 ]
-                let ports = try (0..<8).map { _ in try freePort() }
+                let ports = try freePorts(8)
                 let common = ["--kubeconfig", kubeconfig.path, "--leader-elect=true"]
                 let (memberExecutable, memberPrefix) = command("member-net-controller-manager")
                 running.append(
@@ -210,23 +210,42 @@ final class ManagerProcesses: Sendable {
         return text.split(separator: "\n").suffix(5).joined(separator: "\n")
     }
 
-    /// A loopback port that was free a moment ago.
-    static func freePort() throws -> Int {
+    /// `count` distinct loopback ports that were free a moment ago, from below the kernel's ephemeral range: a
+    /// port handed out by bind(0) lies inside that range, where any outgoing connection (the
+    /// bench makes thousands) may take it before the manager binds it ("Address already in
+    /// use" at start, seen once in a scale run). Below the range only another listener can.
+    static func freePorts(_ count: Int) throws -> [Int] {
+        let lowestEphemeral = Self.ephemeralPortRange().lowerBound
+        let candidates = max(1_024, lowestEphemeral - 12_000)..<lowestEphemeral
+        var ports: [Int] = []
+        for _ in 0..<(200 * count) where ports.count < count {
+            let port = Int.random(in: candidates)
+            if !ports.contains(port), try bindable(port) { ports.append(port) }
+        }
+        guard ports.count == count else { throw Failed(description: "no \(count) free loopback ports in \(candidates)") }
+        return ports
+    }
+
+    /// The kernel's ephemeral (outgoing) port range; Linux's default when it cannot be read.
+    static func ephemeralPortRange() -> ClosedRange<Int> {
+        let text = (try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8)) ?? ""
+        let bounds = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).compactMap { Int($0) }
+        guard bounds.count == 2, bounds[0] > 2_048, bounds[0] <= bounds[1] else { return 32_768...60_999 }
+        return bounds[0]...bounds[1]
+    }
+
+    /// Whether 127.0.0.1:`port` can be bound right now.
+    private static func bindable(_ port: Int) throws -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failed(description: "socket: errno \(errno)") }
         defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
+        address.sin_port = UInt16(port).bigEndian
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard bound == 0 else { throw Failed(description: "bind: errno \(errno)") }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
+        return bound == 0
     }
 }
