@@ -153,7 +153,7 @@ struct EndpointSliceImportReconciler: Reconciler {
         // Import latency: observed when this write imported a generation of the source slice not
         // imported before (a repair of an edited slice is not an import).
         let reference = sliceImport.spec.endpointSliceReference
-        if importedGenerations.record(reference.generation, for: key, uid: sliceImport.metadata.uid),
+        if importedGenerations.record(reference.generation, for: key, uid: sliceImport.metadata.uid) != .unchanged,
             let since = reference.exportedSince
         {
             context.latency.observeEndpointSliceImport(

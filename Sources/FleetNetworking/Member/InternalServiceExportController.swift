@@ -114,9 +114,8 @@ struct InternalServiceExportReconciler: Reconciler {
         // seen here with its verdict already reported (a restart) is not measured.
         let generation = internalExport.metadata.generation ?? 0
         if verdictGeneration == generation {
-            let measuredBefore = measuredGenerations.contains(key, uid: internalExport.metadata.uid)
-            if measuredGenerations.record(generation, for: key, uid: internalExport.metadata.uid),
-                measuredBefore || conflictChanged || readyChanged,
+            let recorded = measuredGenerations.record(generation, for: key, uid: internalExport.metadata.uid)
+            if recorded == .newGeneration || (recorded == .first && (conflictChanged || readyChanged)),
                 let since = reference.exportedSince, isFreshExport(reference)
             {
                 context.latency.observeServiceExport(

@@ -13,23 +13,27 @@ final class GenerationMemo: Sendable {
 
     private let entries = Mutex<[ObjectKey: Entry]>([:])
 
-    /// Records `generation` for the object; true when it differs from the one recorded.
-    func record(_ generation: Int64, for key: ObjectKey, uid: String?) -> Bool {
-        entries.withLock { entries in
-            if let entry = entries[key], entry.uid == uid, entry.generation == generation { return false }
-            entries[key] = Entry(uid: uid, generation: generation)
-            return true
-        }
+    /// What `record` found.
+    enum Recorded: Equatable {
+        /// Nothing was recorded for this incarnation of the object.
+        case first
+        /// Another generation was recorded.
+        case newGeneration
+        /// This generation was recorded already.
+        case unchanged
     }
 
-    /// Whether a generation of this incarnation of the object was recorded.
-    func contains(_ key: ObjectKey, uid: String?) -> Bool {
-        entries.withLock { $0[key]?.uid == uid && $0[key] != nil }
+    /// Records `generation` for the object and says what was recorded before.
+    func record(_ generation: Int64, for key: ObjectKey, uid: String?) -> Recorded {
+        entries.withLock { entries in
+            let previous = entries[key].flatMap { $0.uid == uid ? $0.generation : nil }
+            if previous == generation { return .unchanged }
+            entries[key] = Entry(uid: uid, generation: generation)
+            return previous == nil ? .first : .newGeneration
+        }
     }
 
     func forget(_ key: ObjectKey) {
         entries.withLock { _ = $0.removeValue(forKey: key) }
     }
-
-    var count: Int { entries.withLock { $0.count } }
 }

@@ -40,14 +40,11 @@ enum Hub {
         _ fleet: FleetTestbed, _ context: HubAgentContext, deadAgents: Set<String> = [],
         _ body: @Sendable () async throws -> Void
     ) async throws {
-        let client = fleet.hub.client
-        context.informers.informer(for: EndpointSliceImport.self).addHandler { change in
-            var copy = change.object
-            guard copy.metadata.isDeleting,
-                let cluster = FleetNamespaces.memberCluster(ofNamespace: copy.metadata.namespace ?? ""), !deadAgents.contains(cluster),
-                copy.metadata.removeFinalizer(FleetFinalizers.endpointSliceImportCleanup)
-            else { return }
-            _ = try? await client.api(EndpointSliceImport.self, namespace: copy.metadata.namespace ?? "").replace(copy)
+        FleetTestbed.releaseOnDeletion(
+            FleetFinalizers.endpointSliceImportCleanup, from: context.informers.informer(for: EndpointSliceImport.self),
+            client: fleet.hub.client
+        ) { copy in
+            FleetNamespaces.memberCluster(ofNamespace: copy.metadata.namespace ?? "").map { !deadAgents.contains($0) } ?? false
         }
         let controllers = HubNetControllers.all(context)
         var runnables: [@Sendable () async throws -> Void] = [{ await context.informers.run() }]

@@ -33,16 +33,25 @@ extension FleetTestbed {
     /// finalizers, which the hub releases once it has withdrawn what they exported. Call before
     /// the context's hub informers run.
     static func releaseHubFinalizers(_ context: MemberAgentContext) {
-        func release<K: Resource>(_ kind: K.Type, _ finalizer: String) {
-            let api = context.hub.api(K.self, namespace: context.hubNamespace)
-            context.hubInformers.informer(for: K.self, namespace: context.hubNamespace).addHandler { change in
-                var object = change.object
-                guard object.metadata.isDeleting, object.metadata.removeFinalizer(finalizer) else { return }
-                _ = try? await api.replace(object)
-            }
+        releaseOnDeletion(
+            FleetFinalizers.internalServiceExportCleanup,
+            from: context.hubInformers.informer(for: InternalServiceExport.self, namespace: context.hubNamespace), client: context.hub)
+        releaseOnDeletion(
+            FleetFinalizers.endpointSliceExportCleanup,
+            from: context.hubInformers.informer(for: EndpointSliceExport.self, namespace: context.hubNamespace), client: context.hub)
+    }
+
+    /// Plays the controller that owns `finalizer`: removes it from every object `informer` shows
+    /// being deleted (for which `releases` holds). Call before the informer runs.
+    static func releaseOnDeletion<K: Resource>(
+        _ finalizer: String, from informer: Informer<ResourceListWatch<K>>, client: KubeClient,
+        where releases: @escaping @Sendable (K) -> Bool = { _ in true }
+    ) {
+        informer.addHandler { change in
+            var object = change.object
+            guard object.metadata.isDeleting, releases(object), object.metadata.removeFinalizer(finalizer) else { return }
+            _ = try? await client.api(K.self, namespace: object.metadata.namespace ?? "").replace(object)
         }
-        release(InternalServiceExport.self, FleetFinalizers.internalServiceExportCleanup)
-        release(EndpointSliceExport.self, FleetFinalizers.endpointSliceExportCleanup)
     }
 }
 
