@@ -25,6 +25,8 @@ struct ServiceExportReconciler: Reconciler {
     let clusterSetExports: InformerStore<MCSServiceExport>
     /// InternalServiceExports created and not yet in the cache.
     let created: CreateExpectations
+    /// The generation of each InternalServiceExport whose verdict was last measured.
+    let measuredGenerations = GenerationMemo()
 
     static let name = "member-serviceexport"
 
@@ -93,7 +95,9 @@ struct ServiceExportReconciler: Reconciler {
             try await setValid(
                 export, status: ConditionStatus.false, reason: ServiceExportConditions.Reason.invalidWeightAnnotation,
                 message: message, now: now, event: (.warning, MemberEventReasons.invalidWeightAnnotation, message),
-                withdrawn: false)
+                kept: HubVerdict(
+                    of: internalExports.get(namespace: context.hubNamespace, name: internalName), service: service,
+                    generation: export.metadata.generation))
             return .done
         }
 
@@ -111,7 +115,8 @@ struct ServiceExportReconciler: Reconciler {
         export = prepared.export
         let stamp = prepared.stamp
 
-        export = try await markValid(export, key: key, now: now)
+        let hubExport = internalExports.get(namespace: context.hubNamespace, name: internalName)
+        export = try await markValid(export, key: key, hubExport: hubExport, service: service, now: now)
 
         // The hub object.
         var desired = InternalServiceExportSpec(
@@ -124,7 +129,7 @@ struct ServiceExportReconciler: Reconciler {
             isInternalLoadBalancer: service.spec?.type == "LoadBalancer"
                 ? service.metadata.annotations?[FleetAnnotations.azureLoadBalancerInternal] == "true" : nil,
             weight: weight)
-        guard var existing = internalExports.get(namespace: context.hubNamespace, name: internalName) else {
+        guard var existing = hubExport else {
             // InternalServiceExports are watched: one created by an earlier round brings this key back.
             let internalKey = ObjectKey(namespace: context.hubNamespace, name: internalName)
             guard !created.isPending(internalKey) else { return .done }
@@ -182,6 +187,7 @@ struct ServiceExportReconciler: Reconciler {
     /// Service waits beside it, the hub object is left for member/clusterset-serviceexport to take
     /// over in place (no gap in the cluster's endpoints).
     private func unexport(_ export: ServiceExport, internalName: String) async throws -> ServiceExport {
+        measuredGenerations.forget(ObjectKey(namespace: context.hubNamespace, name: internalName))
         guard export.metadata.hasFinalizer(FleetFinalizers.serviceExportCleanup) else { return export }
         let takenOver =
             export.metadata.isDeleting && clusterSetExports.get(ObjectKey(export)).map { !$0.metadata.isDeleting } ?? false
@@ -215,16 +221,22 @@ struct ServiceExportReconciler: Reconciler {
         return (try await exportAPI.replace(updated), stamp)
     }
 
-    /// `Valid=True`, and `Conflict=Unknown` until the hub reports.
-    private func markValid(_ export: ServiceExport, key: ObjectKey, now: Date) async throws -> ServiceExport {
+    /// `Valid=True`, with the hub's verdict on the export (`Conflict`, and the `Ready` and
+    /// `EndpointsAccepted` our hub writes) copied from the InternalServiceExport, or
+    /// `Conflict=Unknown` until the hub reports: one status write per change, and this controller
+    /// its only writer (two writers of one status race and repeat their writes).
+    private func markValid(
+        _ export: ServiceExport, key: ObjectKey, hubExport: InternalServiceExport?, service: Service, now: Date
+    ) async throws -> ServiceExport {
         var conditions = export.status?.conditions
         let validChanged = conditions.setEquivalent(
             .make(
                 type: ServiceExportConditions.valid, status: ConditionStatus.true,
                 reason: ServiceExportConditions.Reason.serviceIsValid, message: "service \(key) is valid for export",
                 observedGeneration: export.metadata.generation, at: now))
+        let verdict = HubVerdict(of: hubExport, service: service, generation: export.metadata.generation)
         var conflictAdded = false
-        if conditions?.condition(ofType: ServiceExportConditions.conflict) == nil {
+        if verdict.conflict == nil, conditions?.condition(ofType: ServiceExportConditions.conflict) == nil {
             conflictAdded = conditions.setEquivalent(
                 .make(
                     type: ServiceExportConditions.conflict, status: ConditionStatus.unknown,
@@ -232,7 +244,9 @@ struct ServiceExportReconciler: Reconciler {
                     message: "service \(key) is pending export conflict resolution",
                     observedGeneration: export.metadata.generation, at: now))
         }
-        guard validChanged || conflictAdded else { return export }
+        let changes = verdict.apply(to: &conditions)
+        defer { if let hubExport { observeLatency(hubExport, verdict: verdict, changes: changes) } }
+        guard validChanged || conflictAdded || changes.any else { return export }
         var updated = export
         updated.status = ServiceExportStatus(conditions: conditions)
         updated = try await exportAPI.replaceStatus(updated)
@@ -244,33 +258,67 @@ struct ServiceExportReconciler: Reconciler {
                 .normal, MemberEventReasons.pendingConflictResolution, "service \(key) is pending export conflict resolution",
                 about: updated)
         }
+        verdict.recordEvents(changes, about: updated, events: context.memberEvents)
         return updated
     }
 
-    /// Sets the `Valid` condition; records `event` when it changed. `withdrawn`: the export is no
-    /// longer on the hub, so the hub's conditions go too (an invalid weight keeps the export, and
-    /// member/internalserviceexport keeps copying them: removing them here would be a fight).
+    /// The export latency (`exportedSince` → now), once per generation of the hub object (each
+    /// exported version of the Service), when the hub's verdict on that generation arrives, and
+    /// only when the export is fresh: a Service change that exports the same thing keeps the older
+    /// `exportedSince`, which would measure the age of the export instead of a latency. The
+    /// reference records the version in an annotation on the hub object (a hub write per export);
+    /// here it is remembered in memory, and a verdict already on the ServiceExport when first seen
+    /// (a restart) is not measured.
+    private func observeLatency(_ hubExport: InternalServiceExport, verdict: HubVerdict, changes: HubVerdict.Changes) {
+        let generation = hubExport.metadata.generation ?? 0
+        guard verdict.generation == generation, let reference = hubExport.spec?.serviceReference else { return }
+        let key = ObjectKey(namespace: context.hubNamespace, name: hubExport.metadata.name ?? "")
+        let recorded = measuredGenerations.record(generation, for: key, uid: hubExport.metadata.uid)
+        guard recorded == .newGeneration || (recorded == .first && (changes.conflict || changes.ready)),
+            let since = reference.exportedSince, isFreshExport(reference)
+        else { return }
+        context.latency.observeServiceExport(
+            originCluster: context.clusterID, milliseconds: LatencyMetrics.milliseconds(from: since.date, to: context.now()))
+    }
+
+    /// Whether the hub export carries the stamp the member took for the Service version it
+    /// references (annotations `last-seen-resource-version` / `last-seen-timestamp`).
+    private func isFreshExport(_ reference: ExportedObjectReference) -> Bool {
+        guard let export = exports.get(namespace: reference.namespace, name: reference.name),
+            let annotations = export.metadata.annotations,
+            annotations[FleetAnnotations.lastSeenResourceVersion] == reference.resourceVersion,
+            let seen = annotations[FleetAnnotations.lastSeenTimestamp].flatMap(Time.init(rfc3339:))
+        else { return true }
+        return seen == reference.exportedSince
+    }
+
+    /// Sets the `Valid` condition; records `event` when it changed. `kept`: the export stays on the
+    /// hub (an invalid weight annotation must not cut traffic), so its verdict is still copied;
+    /// otherwise the export is withdrawn and the hub's Ready and EndpointsAccepted no longer hold.
     private func setValid(
         _ export: ServiceExport, status: String, reason: String, message: String, now: Date,
-        event: (EventType, String, String), withdrawn: Bool = true
+        event: (EventType, String, String), kept verdict: HubVerdict? = nil
     ) async throws {
         var conditions = export.status?.conditions
         var changed = conditions.setEquivalent(
             .make(
                 type: ServiceExportConditions.valid, status: status, reason: reason, message: message,
                 observedGeneration: export.metadata.generation, at: now))
-        // An export that is withdrawn: the hub's Ready and EndpointsAccepted no longer hold.
-        if status != ConditionStatus.true, withdrawn {
+        var changes = HubVerdict.Changes()
+        if let verdict {
+            changes = verdict.apply(to: &conditions)
+        } else if status != ConditionStatus.true {
             for type in [ServiceExportConditions.ready, ServiceExportConditions.endpointsAccepted]
             where conditions?.remove(type: type) == true {
                 changed = true
             }
         }
-        guard changed else { return }
+        guard changed || changes.any else { return }
         var updated = export
         updated.status = ServiceExportStatus(conditions: conditions)
         updated = try await exportAPI.replaceStatus(updated)
-        record(event.0, event.1, event.2, about: updated)
+        if changed { record(event.0, event.1, event.2, about: updated) }
+        verdict?.recordEvents(changes, about: updated, events: context.memberEvents)
     }
 
     private func record(_ type: EventType, _ reason: String, _ message: String, about export: ServiceExport) {

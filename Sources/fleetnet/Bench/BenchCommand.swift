@@ -72,6 +72,14 @@ struct BenchCommand: AsyncParsableCommand {
         help: "Directory of the manager binaries for scale and memory, e.g. .build-static/release (default: beside fleetnet).")
     var managerBinaries: String?
 
+    @Flag(
+        name: .long,
+        help: "With scale: run it at several sizes (--sweep-sizes), each on a fresh fleet, and print the cost curve.")
+    var sweep = false
+
+    @Option(name: .long, help: "Sizes of the sweep, MEMBERSxSERVICES, comma-separated (default 2x100,5x200,10x500,10x1000,20x1000).")
+    var sweepSizes: String?
+
     @Option(name: .long, help: "Write the results as JSON to this file.")
     var json: String?
 
@@ -123,6 +131,15 @@ struct BenchCommand: AsyncParsableCommand {
                 "--services and --endpoints must be positive, and services × endpoints at most 62500 (distinct addresses per member)")
         }
         guard sizes.quietSeconds >= 0 else { throw ValidationError("--quiet-seconds must not be negative") }
+        if sweep || sweepSizes != nil {
+            guard sweep, scenarios == ["scale"] else {
+                throw ValidationError("--sweep runs the scale scenario alone: fleetnet bench scale --sweep [--sweep-sizes 2x100,10x500]")
+            }
+            let sizes = try sweepSizes.map { try ScaleSweep.parse($0) } ?? ScaleSweep.defaultSizes
+            for size in sizes where !(1...50).contains(size.members) || size.services * self.sizes.endpoints > 62_500 {
+                throw ValidationError("--sweep-sizes: \(size) needs 1–50 members and services × endpoints at most 62500")
+            }
+        }
         if let managerBinaries {
             for binary in ManagerProcesses.binaries
             where !FileManager.default.isExecutableFile(atPath: URL(fileURLWithPath: managerBinaries).appendingPathComponent(binary).path) {
@@ -149,7 +166,18 @@ struct BenchCommand: AsyncParsableCommand {
                 exports: sizes.clusterSetExports, concurrency: concurrency, dnsSeconds: sizes.dnsSeconds, exchanges: sizes.exchanges)
             results["eastwest"] = .object(try await benchmark.run().mapValues(Self.object))
         }
-        if scenarios.contains("scale") || scenarios.contains("memory") {
+        if sweep {
+            let benchmark = ScaleSweep(
+                sizes: try sweepSizes.map { try ScaleSweep.parse($0) } ?? ScaleSweep.defaultSizes, endpoints: sizes.endpoints,
+                quietSeconds: quietSeconds ?? 10, binaryDirectory: managerBinaries.map { URL(fileURLWithPath: $0) })
+            let box = SweepBox()
+            try await SignalHandling.untilInterrupted {
+                box.rows = try await benchmark.run { FileHandle.standardError.write(Data("bench \($0)\n".utf8)) }
+            }
+            guard let rows = box.rows else { throw ExitCode(130) }
+            print("\nscale sweep\n" + ScaleSweep.table(rows))
+            results["sweep"] = .array(rows)
+        } else if scenarios.contains("scale") || scenarios.contains("memory") {
             let benchmark = ScaleBenchmark(
                 members: sizes.members, services: sizes.services, endpoints: sizes.endpoints, quietSeconds: sizes.quietSeconds,
                 binaryDirectory: managerBinaries.map { URL(fileURLWithPath: $0) })
@@ -196,6 +224,10 @@ struct BenchCommand: AsyncParsableCommand {
 
     final class OutcomeBox: @unchecked Sendable {
         var outcome: ScaleBenchmark.Results?
+    }
+
+    final class SweepBox: @unchecked Sendable {
+        var rows: [JSONValue]?
     }
 
     final class SoakBox: @unchecked Sendable {

@@ -167,6 +167,8 @@ final class ManagerProcesses: Sendable {
     struct Resident: Sendable {
         var total: Double
         var anonymous: Double
+        /// The largest RSS the process has had (VmHWM).
+        var peak: Double = 0
     }
 
     /// Resident memory per binary, in MB: the process with the largest RSS of each.
@@ -187,7 +189,23 @@ final class ManagerProcesses: Sendable {
             else { return 0 }
             return kilobytes / 1024
         }
-        return Resident(total: field("VmRSS"), anonymous: field("RssAnon"))
+        return Resident(total: field("VmRSS"), anonymous: field("RssAnon"), peak: field("VmHWM"))
+    }
+
+    /// The largest peak RSS (VmHWM) of each binary's processes, in MB.
+    func peakMegabytes() -> [String: Double] {
+        var peaks: [String: Double] = [:]
+        for manager in running {
+            peaks[manager.binary] = max(peaks[manager.binary] ?? 0, Self.resident(pid: manager.process.processIdentifier).peak)
+        }
+        return peaks
+    }
+
+    /// CPU seconds (user and system) each binary's processes have used, summed.
+    func cpuSeconds() -> [String: Double] {
+        var seconds: [String: Double] = [:]
+        for manager in running { seconds[manager.binary, default: 0] += ProcessCPU.seconds(pid: manager.process.processIdentifier) }
+        return seconds
     }
 
     /// Processes that exited on their own, with the end of their logs.

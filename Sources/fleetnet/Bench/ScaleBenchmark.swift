@@ -94,6 +94,7 @@ struct ScaleBenchmark {
 
         let servers = session.clusters.servers.map { (name: $0.context, counter: $0.server.requests) }
         let before = servers.map { $0.counter.snapshot() }
+        let cpuBefore = (own: ProcessCPU.ownSeconds(), managers: managers.cpuSeconds())
         let started = ContinuousClock.now
         let reporter = Task {
             while !Task.isCancelled {
@@ -112,6 +113,7 @@ struct ScaleBenchmark {
                     + (exited.isEmpty ? "" : "; exited: \(exited.joined(separator: "; "))"))
         }
         reporter.cancel()
+        let cpuAfter = (own: ProcessCPU.ownSeconds(), managers: managers.cpuSeconds())
         let convergeSeconds = (converged - started).seconds
         let during = zip(servers, before).map { $0.counter.snapshot().subtracting($1) }
         progress("scale: converged in \(String(format: "%.2f", convergeSeconds)) s; \(quietSeconds) s of quiet follow")
@@ -122,6 +124,17 @@ struct ScaleBenchmark {
             "members": .int(Int64(members)), "services": .int(Int64(services)), "endpoints": .int(Int64(endpoints)),
             "converge_s": .double(convergeSeconds),
         ]
+        // CPU while converging: the API servers (this process, which also runs the bench's own
+        // creates and its watch of the importer) and each manager binary, all processes summed.
+        let apiServerCPU = cpuAfter.own - cpuBefore.own
+        scale["cpu_s_apiservers_and_bench"] = .double(apiServerCPU)
+        var managerCPU = 0.0
+        for binary in ManagerProcesses.binaries {
+            let seconds = (cpuAfter.managers[binary] ?? 0) - (cpuBefore.managers[binary] ?? 0)
+            scale["cpu_s_\(binary)"] = .double(seconds)
+            managerCPU += seconds
+        }
+        scale["cpu_s"] = .double(apiServerCPU + managerCPU)
         var requests = 0
         var writes = 0
         var memberRequests = 0
@@ -172,6 +185,7 @@ struct ScaleBenchmark {
         }
 
         let atScale = managers.residentMegabytes()
+        let peaks = managers.peakMegabytes()
         let exited = managers.exited()
         guard exited.isEmpty else { throw BenchFleet.Failed(description: "manager processes exited: \(exited.joined(separator: "; "))") }
         progress("scale: RSS at scale \(format(atScale))")
@@ -180,6 +194,7 @@ struct ScaleBenchmark {
             memory[binary] = .object([
                 "idle_rss_mb": .double(idle[binary]?.total ?? 0), "scale_rss_mb": .double(atScale[binary]?.total ?? 0),
                 "idle_anon_mb": .double(idle[binary]?.anonymous ?? 0), "scale_anon_mb": .double(atScale[binary]?.anonymous ?? 0),
+                "peak_rss_mb": .double(peaks[binary] ?? 0),
             ])
         }
         memory["processes"] = .int(Int64(managers.running.count))
