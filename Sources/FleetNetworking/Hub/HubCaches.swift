@@ -32,11 +32,17 @@ public struct HubCaches: Sendable {
     public let internalMemberClusters: InformerStore<InternalMemberCluster>
     /// Which members' agents have stopped heartbeating (`MemberLivenessController`).
     public let liveness = MemberLiveness()
+    /// ServiceImport versions the hub's controllers replaced that the cache may still show. Both
+    /// controllers that write ServiceImports (internalserviceexport: status; internalserviceimport:
+    /// the claim) reconcile on ServiceImport events, so either skips a version either replaced.
+    public let serviceImportWrites = UpdateExpectations()
 
     /// Asks `informers` for every hub kind (all namespaces) and registers the indexes. Call once
     /// per `SharedInformers`.
     public init(_ informers: SharedInformers) {
-        serviceImports = informers.informer(for: ServiceImport.self).store
+        let serviceImportInformer = informers.informer(for: ServiceImport.self)
+        serviceImports = serviceImportInformer.store
+        serviceImportWrites.observe(serviceImportInformer)
         serviceExports = informers.informer(for: InternalServiceExport.self).store
         serviceImportClaims = informers.informer(for: InternalServiceImport.self).store
         sliceExports = informers.informer(for: EndpointSliceExport.self).store

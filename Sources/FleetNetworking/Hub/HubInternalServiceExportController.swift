@@ -94,6 +94,8 @@ public struct HubInternalServiceExportController: Reconciler {
 
         let serviceImports = context.hub.api(ServiceImport.self, namespace: key.namespace)
         var serviceImport = caches.serviceImports.get(key)
+        // The cache still shows a version the hub replaced: the event of that write comes.
+        if let serviceImport, caches.serviceImportWrites.isSuperseded(key, serviceImport.metadata) { return .done }
         let served = (serviceImport?.status?.clusters ?? []).isEmpty ? [] : (serviceImport?.status?.ports ?? [])
         let resolution = ServiceResolution(candidates, served: served, service: key)
 
@@ -102,8 +104,10 @@ public struct HubInternalServiceExportController: Reconciler {
             try await syncClusterSetImports(of: key, resolution: nil)
             if var existing = serviceImport, !existing.metadata.isDeleting {
                 if !(existing.status?.clusters ?? []).isEmpty {
+                    let base = existing
                     existing.status = ServiceImportStatus()
                     existing = try await serviceImports.replaceStatus(existing)
+                    caches.serviceImportWrites.expectUpdated(key, from: base.metadata, to: existing.metadata)
                 }
                 context.record(
                     .normal, reason: HubEventReasons.noExportedService,
@@ -167,8 +171,10 @@ public struct HubInternalServiceExportController: Reconciler {
         var desired = resolution.status
         desired.ips = current.status?.ips
         if current.status != desired {
+            let base = current
             current.status = desired
             current = try await serviceImports.replaceStatus(current)
+            caches.serviceImportWrites.expectUpdated(key, from: base.metadata, to: current.metadata)
             context.record(
                 .normal, reason: HubEventReasons.successfulUpdateStatus,
                 message: "service \(key) is exported by \(resolution.clusters.joined(separator: ", "))", about: current)

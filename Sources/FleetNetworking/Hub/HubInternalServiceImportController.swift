@@ -60,6 +60,8 @@ public struct HubInternalServiceImportController: Reconciler {
             for importer in importers { try await clear(importer.claim) }
             return
         }
+        // The cache still shows a version the hub replaced: the event of that write comes.
+        guard !caches.serviceImportWrites.isSuperseded(key, serviceImport.metadata) else { return }
 
         // Who holds the claim after this pass.
         let recorded = Self.inUse(serviceImport)
@@ -101,7 +103,9 @@ public struct HubInternalServiceImportController: Reconciler {
             }
             serviceImport.metadata.annotations = annotations.isEmpty ? nil : annotations
             do {
+                let base = serviceImport
                 serviceImport = try await context.hub.api(ServiceImport.self, namespace: key.namespace).replace(serviceImport)
+                caches.serviceImportWrites.expectUpdated(key, from: base.metadata, to: serviceImport.metadata)
             } catch let error as KubeClientError where error.isNotFound {
                 for importer in importers { try await clear(importer.claim) }
                 return

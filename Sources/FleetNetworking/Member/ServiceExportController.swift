@@ -25,6 +25,8 @@ struct ServiceExportReconciler: Reconciler {
     let clusterSetExports: InformerStore<MCSServiceExport>
     /// InternalServiceExports created and not yet in the cache.
     let created: CreateExpectations
+    /// ServiceExport versions this controller replaced that the cache may still show.
+    let written: UpdateExpectations
     /// The generation of each InternalServiceExport whose verdict was last measured.
     let measuredGenerations = GenerationMemo()
 
@@ -34,13 +36,16 @@ struct ServiceExportReconciler: Reconciler {
         let internalExports = context.hubInformers.informer(for: InternalServiceExport.self, namespace: context.hubNamespace)
         let created = CreateExpectations()
         created.observe(internalExports)
+        let exports = context.memberInformers.informer(for: ServiceExport.self)
+        let written = UpdateExpectations()
+        written.observe(exports)
         let reconciler = ServiceExportReconciler(
             context: context,
-            exports: context.memberInformers.informer(for: ServiceExport.self).store,
+            exports: exports.store,
             services: context.memberInformers.informer(for: Service.self).store,
             internalExports: internalExports.store,
             clusterSetExports: context.memberInformers.informer(for: MCSServiceExport.self).store,
-            created: created)
+            created: created, written: written)
         let controller = ControllerBuilder(name: name)
             .for(ServiceExport.self, in: context.memberInformers)
             .watches(Service.self, in: context.memberInformers) { [ObjectKey($0)] }
@@ -60,6 +65,8 @@ struct ServiceExportReconciler: Reconciler {
 
     func reconcile(_ key: ObjectKey) async throws -> ReconcileResult {
         guard var export = exports.get(key) else { return .done }
+        // The cache still shows a version this controller replaced: the event of its write comes.
+        guard !written.isSuperseded(key, export.metadata) else { return .done }
         let internalName = DerivedNames.hubObjectName(namespace: key.namespace, name: key.name)
         let now = context.now()
 
@@ -194,7 +201,16 @@ struct ServiceExportReconciler: Reconciler {
         if !takenOver { try await internalExportAPI.deleteIgnoringNotFound(internalName) }
         var updated = export
         updated.metadata.removeFinalizer(FleetFinalizers.serviceExportCleanup)
-        return try await exportAPI.replace(updated)
+        return try await write(updated, over: export) { try await exportAPI.replace($0) }
+    }
+
+    /// Writes `updated` (read as `base`) and remembers that the cache may still show `base`.
+    private func write(
+        _ updated: ServiceExport, over base: ServiceExport, _ request: (ServiceExport) async throws -> ServiceExport
+    ) async throws -> ServiceExport {
+        let result = try await request(updated)
+        written.expectUpdated(ObjectKey(base), from: base.metadata, to: result.metadata)
+        return result
     }
 
     /// Adds the finalizer and refreshes the latency stamp (annotations `last-seen-resource-version`
@@ -218,7 +234,7 @@ struct ServiceExportReconciler: Reconciler {
         }
         updated.metadata.addFinalizer(FleetFinalizers.serviceExportCleanup)
         guard updated.metadata != export.metadata else { return (export, stamp) }
-        return (try await exportAPI.replace(updated), stamp)
+        return (try await write(updated, over: export) { try await exportAPI.replace($0) }, stamp)
     }
 
     /// `Valid=True`, with the hub's verdict on the export (`Conflict`, and the `Ready` and
@@ -249,7 +265,7 @@ struct ServiceExportReconciler: Reconciler {
         guard validChanged || conflictAdded || changes.any else { return export }
         var updated = export
         updated.status = ServiceExportStatus(conditions: conditions)
-        updated = try await exportAPI.replaceStatus(updated)
+        updated = try await write(updated, over: export) { try await exportAPI.replaceStatus($0) }
         if validChanged {
             record(.normal, MemberEventReasons.validServiceExport, "service \(key) is valid for export", about: updated)
         }
@@ -316,7 +332,7 @@ struct ServiceExportReconciler: Reconciler {
         guard changed || changes.any else { return }
         var updated = export
         updated.status = ServiceExportStatus(conditions: conditions)
-        updated = try await exportAPI.replaceStatus(updated)
+        updated = try await write(updated, over: export) { try await exportAPI.replaceStatus($0) }
         if changed { record(event.0, event.1, event.2, about: updated) }
         verdict?.recordEvents(changes, about: updated, events: context.memberEvents)
     }

@@ -34,6 +34,8 @@ public struct MultiClusterServiceReconciler: Reconciler {
     /// ServiceImports and derived Services created and not yet in the cache.
     let createdImports = CreateExpectations()
     let createdServices = CreateExpectations()
+    /// MultiClusterService versions this controller replaced that the cache may still show.
+    let written = UpdateExpectations()
 
     static let validMessage = "found valid service import"
     static let unknownMessage =
@@ -51,6 +53,8 @@ public struct MultiClusterServiceReconciler: Reconciler {
             for service in derivedServices(of: key) { try await deleteService(named: service.metadata.name ?? "") }
             return .done
         }
+        // The cache still shows a version this controller replaced: the event of its write comes.
+        guard !written.isSuperseded(key, mcs.metadata) else { return .done }
         if mcs.metadata.isDeleting {
             return try await handleDelete(mcs, key: key)
         }
@@ -81,7 +85,7 @@ public struct MultiClusterServiceReconciler: Reconciler {
         let finalizerAdded = mcs.metadata.addFinalizer(FleetFinalizers.serviceResourcesCleanup)
         if desiredLabels != labels || finalizerAdded {
             mcs.metadata.labels = desiredLabels.isEmpty ? nil : desiredLabels
-            mcs = try await mcsAPI(key.namespace).replace(mcs)
+            mcs = try await write(mcs, over: mcs) { try await mcsAPI(key.namespace).replace($0) }
         }
         guard !importName.isEmpty else {
             try await writeStatus(of: mcs, valid: false, loadBalancer: LoadBalancerStatus())
@@ -103,7 +107,7 @@ public struct MultiClusterServiceReconciler: Reconciler {
             if let name = mcs.metadata.labels?[FleetLabels.derivedService] {
                 try await deleteDerivedService(named: name, of: key)
                 mcs.metadata.labels?[FleetLabels.derivedService] = nil
-                mcs = try await mcsAPI(key.namespace).replace(mcs)
+                mcs = try await write(mcs, over: mcs) { try await mcsAPI(key.namespace).replace($0) }
             }
             for service in derivedServices(of: key) { try await deleteService(named: service.metadata.name ?? "") }
             try await writeStatus(of: mcs, valid: false, loadBalancer: LoadBalancerStatus())
@@ -129,7 +133,7 @@ public struct MultiClusterServiceReconciler: Reconciler {
         }
         if mcs.metadata.labels?[FleetLabels.derivedService] != name {
             mcs.metadata.labels = (mcs.metadata.labels ?? [:]).merging([FleetLabels.derivedService: name]) { $1 }
-            mcs = try await mcsAPI(key.namespace).replace(mcs)
+            mcs = try await write(mcs, over: mcs) { try await mcsAPI(key.namespace).replace($0) }
         }
         let ports = (serviceImport?.status?.ports ?? []).map(\.servicePort)
         let service = try await ensureDerivedService(named: name, for: mcs, key: key, ports: ports)
@@ -279,6 +283,16 @@ public struct MultiClusterServiceReconciler: Reconciler {
         return ["1", "t", "T", "TRUE", "true", "True"].contains(value)
     }
 
+    /// Writes `updated` (read as `base`) and remembers that the cache may still show `base`.
+    private func write(
+        _ updated: MultiClusterService, over base: MultiClusterService,
+        _ request: (MultiClusterService) async throws -> MultiClusterService
+    ) async throws -> MultiClusterService {
+        let result = try await request(updated)
+        written.expectUpdated(ObjectKey(base), from: base.metadata, to: result.metadata)
+        return result
+    }
+
     // MARK: Status
 
     /// Writes the Valid condition and load balancer when they differ from the stored ones.
@@ -298,7 +312,7 @@ public struct MultiClusterServiceReconciler: Reconciler {
         guard changed else { return }
         var updated = mcs
         updated.status = status
-        _ = try await mcsAPI(mcs.metadata.namespace ?? "").replaceStatus(updated)
+        _ = try await write(updated, over: mcs) { try await mcsAPI(mcs.metadata.namespace ?? "").replaceStatus($0) }
         if valid, !wasValid {
             context.memberEvents.emit(
                 .normal, reason: MultiClusterServiceEvents.foundValidService,
@@ -337,7 +351,7 @@ public struct MultiClusterServiceReconciler: Reconciler {
             message: "unimported the service: deleted its service import and derived service", about: mcs)
         mcs.metadata.removeFinalizer(FleetFinalizers.serviceResourcesCleanup)
         do {
-            _ = try await mcsAPI(key.namespace).replace(mcs)
+            _ = try await write(mcs, over: original) { try await mcsAPI(key.namespace).replace($0) }
         } catch let error as KubeClientError where error.isNotFound {}
         return .done
     }
@@ -379,7 +393,8 @@ public enum MultiClusterServiceController {
     /// ServiceImports (all namespaces) and the Services of the fleet system namespace.
     public static func make(_ context: MemberAgentContext) -> Controller<MultiClusterServiceReconciler> {
         let informers = context.memberInformers
-        let mcsStore = informers.informer(for: MultiClusterService.self).store
+        let mcsInformer = informers.informer(for: MultiClusterService.self)
+        let mcsStore = mcsInformer.store
         let importInformer = informers.informer(for: ServiceImport.self)
         let serviceInformer = informers.informer(for: Service.self, namespace: context.fleetSystemNamespace)
         let reconciler = MultiClusterServiceReconciler(
@@ -387,6 +402,7 @@ public enum MultiClusterServiceController {
             fleetSystemServices: serviceInformer.store)
         reconciler.createdImports.observe(importInformer)
         reconciler.createdServices.observe(serviceInformer)
+        reconciler.written.observe(mcsInformer)
         return ControllerBuilder(name: name)
             .for(MultiClusterService.self, in: informers)
             .watches(ServiceImport.self, in: informers) { serviceImport in

@@ -169,6 +169,9 @@ final class ManagerProcesses: Sendable {
         var anonymous: Double
         /// The largest RSS the process has had (VmHWM).
         var peak: Double = 0
+        /// The proportional set size: shared pages (the binary, the Swift runtime, Foundation)
+        /// divided among the processes that map them.
+        var proportional: Double = 0
     }
 
     /// Resident memory per binary, in MB: the process with the largest RSS of each.
@@ -189,7 +192,14 @@ final class ManagerProcesses: Sendable {
             else { return 0 }
             return kilobytes / 1024
         }
-        return Resident(total: field("VmRSS"), anonymous: field("RssAnon"), peak: field("VmHWM"))
+        var resident = Resident(total: field("VmRSS"), anonymous: field("RssAnon"), peak: field("VmHWM"))
+        if let rollup = try? String(contentsOfFile: "/proc/\(pid)/smaps_rollup", encoding: .utf8),
+            let line = rollup.split(separator: "\n").first(where: { $0.hasPrefix("Pss:") }),
+            let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "")
+        {
+            resident.proportional = kilobytes / 1024
+        }
+        return resident
     }
 
     /// The largest peak RSS (VmHWM) of each binary's processes, in MB.

@@ -195,6 +195,7 @@ struct ScaleBenchmark {
                 "idle_rss_mb": .double(idle[binary]?.total ?? 0), "scale_rss_mb": .double(atScale[binary]?.total ?? 0),
                 "idle_anon_mb": .double(idle[binary]?.anonymous ?? 0), "scale_anon_mb": .double(atScale[binary]?.anonymous ?? 0),
                 "peak_rss_mb": .double(peaks[binary] ?? 0),
+                "idle_pss_mb": .double(idle[binary]?.proportional ?? 0), "scale_pss_mb": .double(atScale[binary]?.proportional ?? 0),
             ])
         }
         memory["processes"] = .int(Int64(managers.running.count))
