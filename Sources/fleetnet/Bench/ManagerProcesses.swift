@@ -60,7 +60,15 @@ final class ManagerProcesses: Sendable {
         do {
             let hubKubeconfig = directory.appendingPathComponent("hub.kubeconfig")
             try await clusters.writeKubeconfig(context: "hub", to: hubKubeconfig)
-            let hubPorts = try freePorts(2)
+            // Every port of the fleet from one call, so that no two managers get the same one
+            // (a port checked free is not bound until its manager starts; per-manager calls
+            // handed the same port to two managers about one run in four at 10 members).
+            var allPorts = try freePorts(2 + 8 * session.memberNames.count)[...]
+            func takePorts(_ count: Int) -> [Int] {
+                defer { allPorts = allPorts.dropFirst(count) }
+                return Array(allPorts.prefix(count))
+            }
+            let hubPorts = takePorts(2)
             let (hubExecutable, hubPrefix) = command("hub-net-controller-manager")
             running.append(
                 try launch(
@@ -79,7 +87,7 @@ final class ManagerProcesses: Sendable {
                     HubConnection.hubServerURL: hubURL, HubConnection.configPath: token.path,
                     HubConnection.hubCertificateAuthority: hubCA, HubConnection.memberClusterName: member,
                 ]
-                let ports = try freePorts(8)
+                let ports = takePorts(8)
                 let common = ["--kubeconfig", kubeconfig.path, "--leader-elect=true"]
                 let (memberExecutable, memberPrefix) = command("member-net-controller-manager")
                 running.append(

@@ -105,6 +105,8 @@ struct ScaleBenchmark {
         }
         defer { reporter.cancel() }
         let benchWrites = try await createWorkload(fleet, names: names, members: memberNames, importer: importer)
+        let createSeconds = (ContinuousClock.now - started).seconds
+        progress("scale: the bench's \(benchWrites.values.reduce(0, +)) creates took \(String(format: "%.1f", createSeconds)) s")
         guard let converged = await convergence.converged(timeout: .seconds(600)) else {
             try Task.checkCancellation()
             let exited = managers.exited()
@@ -122,7 +124,7 @@ struct ScaleBenchmark {
         // started before).
         var scale: [String: JSONValue] = [
             "members": .int(Int64(members)), "services": .int(Int64(services)), "endpoints": .int(Int64(endpoints)),
-            "converge_s": .double(convergeSeconds),
+            "converge_s": .double(convergeSeconds), "create_s": .double(createSeconds),
         ]
         // CPU while converging: the API servers (this process, which also runs the bench's own
         // creates and its watch of the importer) and each manager binary, all processes summed.
