@@ -74,6 +74,11 @@ struct BenchCommand: AsyncParsableCommand {
 
     @Flag(
         name: .long,
+        help: "With scale: create the whole workload before the managers start, and time the fleet from their start (a hub restart or members joining a busy fleet).")
+    var coldStart = false
+
+    @Flag(
+        name: .long,
         help: "With scale: run it at several sizes (--sweep-sizes), each on a fresh fleet, and print the cost curve.")
     var sweep = false
 
@@ -140,6 +145,9 @@ struct BenchCommand: AsyncParsableCommand {
                 throw ValidationError("--sweep-sizes: \(size) needs 1–50 members and services × endpoints at most 62500")
             }
         }
+        if coldStart, !(scenarios.contains("scale") || scenarios.contains("memory")) {
+            throw ValidationError("--cold-start applies to the scale scenario: fleetnet bench scale --cold-start")
+        }
         if let managerBinaries {
             for binary in ManagerProcesses.binaries
             where !FileManager.default.isExecutableFile(atPath: URL(fileURLWithPath: managerBinaries).appendingPathComponent(binary).path) {
@@ -169,7 +177,8 @@ struct BenchCommand: AsyncParsableCommand {
         if sweep {
             let benchmark = ScaleSweep(
                 sizes: try sweepSizes.map { try ScaleSweep.parse($0) } ?? ScaleSweep.defaultSizes, endpoints: sizes.endpoints,
-                quietSeconds: quietSeconds ?? 10, binaryDirectory: managerBinaries.map { URL(fileURLWithPath: $0) })
+                quietSeconds: quietSeconds ?? 10, binaryDirectory: managerBinaries.map { URL(fileURLWithPath: $0) },
+                coldStart: coldStart)
             let box = SweepBox()
             try await SignalHandling.untilInterrupted {
                 box.rows = try await benchmark.run { FileHandle.standardError.write(Data("bench \($0)\n".utf8)) }
@@ -180,7 +189,7 @@ struct BenchCommand: AsyncParsableCommand {
         } else if scenarios.contains("scale") || scenarios.contains("memory") {
             let benchmark = ScaleBenchmark(
                 members: sizes.members, services: sizes.services, endpoints: sizes.endpoints, quietSeconds: sizes.quietSeconds,
-                binaryDirectory: managerBinaries.map { URL(fileURLWithPath: $0) })
+                binaryDirectory: managerBinaries.map { URL(fileURLWithPath: $0) }, coldStart: coldStart)
             // Ctrl-C stops the manager processes it started before the bench exits.
             let box = OutcomeBox()
             try await SignalHandling.untilInterrupted { box.outcome = try await benchmark.run() }

@@ -26,6 +26,8 @@ struct ScaleBenchmark {
     /// Where the manager binaries are (nil: beside this executable).
     var binaryDirectory: URL?
     var concurrency = 32
+    /// Create the workload before any manager starts and time the fleet from the managers' start.
+    var coldStart = false
     let namespace = "bench"
 
     struct Results {
@@ -46,11 +48,13 @@ struct ScaleBenchmark {
             options: .init(memberCount: members, directory: directory, withControllers: false), logger: logger)
         let box = ResultBox()
         try await session.run { fleetEndpoints in
+            // Cold start: the workload is in the clusters before any manager runs.
+            let cold = coldStart ? try await createBeforeManagers(session: session, fleetEndpoints: fleetEndpoints) : nil
             let managers = try await ManagerProcesses.start(session: session, directory: directory, binaryDirectory: binaryDirectory)
             // Stopped in a task of its own, so a cancelled run (Ctrl-C) still waits for them.
             let stop = { await Task { await managers.stop() }.value }
             do {
-                box.results = try await measure(session: session, fleetEndpoints: fleetEndpoints, managers: managers)
+                box.results = try await measure(session: session, fleetEndpoints: fleetEndpoints, managers: managers, cold: cold)
             } catch {
                 await stop()
                 throw error
@@ -70,32 +74,76 @@ struct ScaleBenchmark {
         FileHandle.standardError.write(Data("bench \(line)\n".utf8))
     }
 
-    private func measure(session: LocalFleetSession, fleetEndpoints: LocalFleetSession.Endpoints, managers: ManagerProcesses) async throws -> Results {
-        if !managers.usesBinaries {
-            progress("scale: manager binaries not found beside fleetnet; running `fleetnet manager …` (build all products with `swift build -c release` to measure the binaries)")
-        }
-        try await managers.waitUntilReady(timeout: .seconds(120))
-        let memberNames = session.memberNames
-        let fleet = BenchFleet(clients: fleetEndpoints.clients, namespace: namespace)
-        try await fleet.prepare()
-        try await Self.waitUntilJoined(hub: fleet.client("hub"), members: memberNames, managers: managers)
-        try await Task.sleep(for: .seconds(2))
-        let idle = managers.residentMegabytes()
-        progress("scale: \(managers.running.count) manager processes ready; idle RSS \(format(idle))")
+    /// A cold start's workload, created before the managers start, and where the clock started.
+    struct ColdStart: Sendable {
+        let benchWrites: [String: Int]
+        let createSeconds: Double
+        let convergence: ImportConvergence
+        let before: [[RequestCountKey: Int]]
+        let ownCPU: Double
+        let started: ContinuousClock.Instant
+    }
 
-        let names = (0..<services).map { "svc-\($0)" }
-        let importer = memberNames[0]
+    private var names: [String] { (0..<services).map { "svc-\($0)" } }
+
+    private func convergenceWatch(_ fleet: BenchFleet, importer: String) async throws -> ImportConvergence {
         let convergence = ImportConvergence(
             target: Dictionary(uniqueKeysWithValues: names.map {
                 (DerivedNames.derivedServiceName(namespace: namespace, name: $0), members * endpoints)
             }))
         try await convergence.start(fleet.client(importer).api(EndpointSlice.self, namespace: FleetNamespaces.fleetSystem))
+        return convergence
+    }
+
+    /// Creates the whole workload with no manager running; the clock starts just before the
+    /// managers do, so the figures are the fleet's own work from a cold start (a hub restart, or
+    /// members joining a busy fleet), without the bench's creates.
+    private func createBeforeManagers(session: LocalFleetSession, fleetEndpoints: LocalFleetSession.Endpoints) async throws -> ColdStart {
+        let fleet = BenchFleet(clients: fleetEndpoints.clients, namespace: namespace)
+        try await fleet.prepare()
+        let creating = ContinuousClock.now
+        let benchWrites = try await createWorkload(fleet, names: names, members: session.memberNames, importer: session.memberNames[0])
+        let createSeconds = (ContinuousClock.now - creating).seconds
+        progress("scale: cold start: the bench's \(benchWrites.values.reduce(0, +)) creates took \(String(format: "%.1f", createSeconds)) s; starting the managers")
+        let convergence = try await convergenceWatch(fleet, importer: session.memberNames[0])
+        return ColdStart(
+            benchWrites: benchWrites, createSeconds: createSeconds, convergence: convergence,
+            before: session.clusters.servers.map { $0.server.requests.snapshot() }, ownCPU: ProcessCPU.ownSeconds(),
+            started: ContinuousClock.now)
+    }
+
+    private func measure(
+        session: LocalFleetSession, fleetEndpoints: LocalFleetSession.Endpoints, managers: ManagerProcesses, cold: ColdStart?
+    ) async throws -> Results {
+        if !managers.usesBinaries {
+            progress("scale: manager binaries not found beside fleetnet; running `fleetnet manager …` (build all products with `swift build -c release` to measure the binaries)")
+        }
+        let memberNames = session.memberNames
+        let fleet = BenchFleet(clients: fleetEndpoints.clients, namespace: namespace)
+        let importer = memberNames[0]
+        var idle: [String: ManagerProcesses.Resident] = [:]
+        if cold == nil {
+            try await managers.waitUntilReady(timeout: .seconds(120))
+            try await fleet.prepare()
+            try await Self.waitUntilJoined(hub: fleet.client("hub"), members: memberNames, managers: managers)
+            try await Task.sleep(for: .seconds(2))
+            idle = managers.residentMegabytes()
+            progress("scale: \(managers.running.count) manager processes ready; idle RSS \(format(idle))")
+        }
+
+        let convergence: ImportConvergence
+        if let cold {
+            convergence = cold.convergence
+        } else {
+            convergence = try await convergenceWatch(fleet, importer: importer)
+        }
         defer { convergence.stop() }
 
         let servers = session.clusters.servers.map { (name: $0.context, counter: $0.server.requests) }
-        let before = servers.map { $0.counter.snapshot() }
-        let cpuBefore = (own: ProcessCPU.ownSeconds(), managers: managers.cpuSeconds())
-        let started = ContinuousClock.now
+        let before = cold?.before ?? servers.map { $0.counter.snapshot() }
+        // A cold start's managers are new processes: all their CPU counts.
+        let cpuBefore = (own: cold?.ownCPU ?? ProcessCPU.ownSeconds(), managers: cold == nil ? managers.cpuSeconds() : [:])
+        let started = cold?.started ?? ContinuousClock.now
         let reporter = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(2))
@@ -104,9 +152,17 @@ struct ScaleBenchmark {
             }
         }
         defer { reporter.cancel() }
-        let benchWrites = try await createWorkload(fleet, names: names, members: memberNames, importer: importer)
-        let createSeconds = (ContinuousClock.now - started).seconds
-        progress("scale: the bench's \(benchWrites.values.reduce(0, +)) creates took \(String(format: "%.1f", createSeconds)) s")
+        let benchWrites: [String: Int]
+        let createSeconds: Double
+        if let cold {
+            // Created before the clock started: none of them is in the counts.
+            benchWrites = [:]
+            createSeconds = cold.createSeconds
+        } else {
+            benchWrites = try await createWorkload(fleet, names: names, members: memberNames, importer: importer)
+            createSeconds = (ContinuousClock.now - started).seconds
+            progress("scale: the bench's \(benchWrites.values.reduce(0, +)) creates took \(String(format: "%.1f", createSeconds)) s")
+        }
         guard let converged = await convergence.converged(timeout: .seconds(600)) else {
             try Task.checkCancellation()
             let exited = managers.exited()
@@ -124,7 +180,7 @@ struct ScaleBenchmark {
         // started before).
         var scale: [String: JSONValue] = [
             "members": .int(Int64(members)), "services": .int(Int64(services)), "endpoints": .int(Int64(endpoints)),
-            "converge_s": .double(convergeSeconds), "create_s": .double(createSeconds),
+            "converge_s": .double(convergeSeconds), "create_s": .double(createSeconds), "cold_start": .bool(cold != nil),
         ]
         // CPU while converging: the API servers (this process, which also runs the bench's own
         // creates and its watch of the importer) and each manager binary, all processes summed.

@@ -39,6 +39,7 @@ struct ScaleSweep {
     var endpoints: Int
     var quietSeconds: Int
     var binaryDirectory: URL?
+    var coldStart = false
 
     /// One object per size, in order.
     func run(progress: (String) -> Void) async throws -> [JSONValue] {
@@ -47,7 +48,7 @@ struct ScaleSweep {
             progress("sweep: \(size) (\(size.exports) exported services × \(endpoints) endpoints)")
             let results = try await ScaleBenchmark(
                 members: size.members, services: size.services, endpoints: endpoints, quietSeconds: quietSeconds,
-                binaryDirectory: binaryDirectory
+                binaryDirectory: binaryDirectory, coldStart: coldStart
             ).run()
             var row = results.scale
             row["exports"] = .int(Int64(size.exports))
@@ -57,6 +58,8 @@ struct ScaleSweep {
                 }
             }
             rows.append(.object(row))
+            // The table so far, so a later size that fails leaves the earlier ones on record.
+            progress("sweep so far:\n" + Self.table(rows))
         }
         return rows
     }
