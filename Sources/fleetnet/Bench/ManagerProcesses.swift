@@ -52,6 +52,11 @@ final class ManagerProcesses: Sendable {
             usesBinaries ? (binDirectory.appendingPathComponent(binary), []) : (executable, ["manager", binary])
         }
 
+        let orphans = OrphanedManagers.stop()
+        if orphans > 0 {
+            FileHandle.standardError.write(
+                Data("bench: stopped \(orphans) manager processes an earlier bench left running (it did not end cleanly)\n".utf8))
+        }
         let clusters = session.clusters
         let serverURL = try await clusters.servers[0].server.url()
         let hubURL = memberHubURL ?? serverURL
