@@ -280,21 +280,29 @@ public final class LeaderElector: Sendable {
     ///
     /// The lease is re-read first: a renewal cut short by cancellation may have been applied
     /// without this process seeing the answer, so the last observed resourceVersion can be stale.
-    /// A write by anyone else in between makes the release fail with a conflict, as it should.
+    /// Such a renewal can also land between that read and the release (a loaded server answers
+    /// late): a conflict is read again, and the release retried while this candidate still
+    /// holds the lease; once anyone else holds it there is nothing to release.
     func release() async {
         guard state.withLock({ $0.observed?.spec?.holderIdentity }) == configuration.identity else { return }
-        do {
-            var lease = try await api.get(configuration.leaseName)
-            guard lease.spec?.holderIdentity == configuration.identity else { return }
-            let now = MicroTime(wallClock())
-            lease.spec = LeaseSpec(
-                holderIdentity: "", leaseDurationSeconds: 1, acquireTime: now, renewTime: now,
-                leaseTransitions: lease.spec?.leaseTransitions ?? 0)
-            let released = try await api.replace(lease)
-            observe(released, changed: true)
-            logger.info("released the lease")
-        } catch {
-            logger.warning("releasing the lease failed", metadata: ["error": "\(error)"])
+        for attempt in 1...3 {
+            do {
+                var lease = try await api.get(configuration.leaseName)
+                guard lease.spec?.holderIdentity == configuration.identity else { return }
+                let now = MicroTime(wallClock())
+                lease.spec = LeaseSpec(
+                    holderIdentity: "", leaseDurationSeconds: 1, acquireTime: now, renewTime: now,
+                    leaseTransitions: lease.spec?.leaseTransitions ?? 0)
+                let released = try await api.replace(lease)
+                observe(released, changed: true)
+                logger.info("released the lease")
+                return
+            } catch let error as KubeClientError where error.isConflict && attempt < 3 {
+                logger.debug("releasing the lease met a concurrent write; reading it again", metadata: ["error": "\(error)"])
+            } catch {
+                logger.warning("releasing the lease failed", metadata: ["error": "\(error)"])
+                return
+            }
         }
     }
 
