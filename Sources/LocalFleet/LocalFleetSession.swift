@@ -66,6 +66,8 @@ public final class LocalFleetSession: Sendable {
     private let logger: Logger
 
     public init(options: Options, logger: Logger) throws {
+        // Every Service of every member is served on a socket of this process (ListenerBudget).
+        ListenerBudget.raiseFileLimit()
         self.options = options
         self.clusters = try LocalClusters(memberCount: options.memberCount, logger: logger)
         self.logger = logger

@@ -17,8 +17,8 @@ actor LoadBalancers {
     func ensure(_ service: ObjectKey, host: String, ports: [Int], backends: @escaping @Sendable (Int) -> [Backend]) async throws {
         let running = proxies[service] ?? []
         if running.map(\.port).sorted() == ports.sorted(), running.allSatisfy({ $0.host == host }) { return }
-        for proxy in running { await proxy.stop() }
-        proxies[service] = nil
+        await stop(service)
+        try ListenerBudget.acquire(ports.count)
         var started: [BoundListener] = []
         do {
             for port in ports {
@@ -26,13 +26,16 @@ actor LoadBalancers {
             }
         } catch {
             for proxy in started { await proxy.stop() }
+            ListenerBudget.release(ports.count)
             throw error
         }
         proxies[service] = started
     }
 
     func stop(_ service: ObjectKey) async {
-        for proxy in proxies.removeValue(forKey: service) ?? [] { await proxy.stop() }
+        guard let stopped = proxies.removeValue(forKey: service) else { return }
+        for proxy in stopped { await proxy.stop() }
+        ListenerBudget.release(stopped.count)
     }
 
     func stopAll() async {

@@ -31,6 +31,7 @@ actor ServiceProxies {
     ) async throws {
         if let current = running[service], current.host == host, current.ports == ports { return }
         await stop(service)
+        try ListenerBudget.acquire(ports.count)
         var started: [any RunningListener] = []
         do {
             for port in ports {
@@ -43,13 +44,16 @@ actor ServiceProxies {
             }
         } catch {
             for listener in started { await listener.stop() }
+            ListenerBudget.release(ports.count)
             throw error
         }
         running[service] = (host, ports, started)
     }
 
     func stop(_ service: ObjectKey) async {
-        for listener in running.removeValue(forKey: service)?.listeners ?? [] { await listener.stop() }
+        guard let stopped = running.removeValue(forKey: service) else { return }
+        for listener in stopped.listeners { await listener.stop() }
+        ListenerBudget.release(stopped.ports.count)
     }
 
     func stopAll() async {
@@ -123,6 +127,10 @@ struct ServiceProxyReconciler: Reconciler {
         } catch where AddressInUse.matches(error) {
             // Another process serves this address (a fleet elsewhere got the same cluster IP).
             logger.warning("cannot serve cluster IP \(ip) of Service \(key): the address is in use by another process")
+        } catch let error as ListenerBudget.Exhausted {
+            // Tried again when a Service goes away and frees sockets, or at the next change.
+            logger.warning("not serving cluster IP \(ip) of Service \(key): \(error)")
+            return .requeue(after: .seconds(60))
         }
         return .done
     }
