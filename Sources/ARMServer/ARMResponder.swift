@@ -1,0 +1,145 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import KubeModel
+import NIOCore
+
+// The HTTP front of the ARM-compatible server: the Traffic Manager profile and endpoint routes
+// and the public IP list of traffic-manager spec §2, answering with Azure's JSON shapes and
+// error envelopes. Every request is logged in the store with its api-version (recorded, not
+// enforced, as the spec asks).
+
+struct ARMResponder: HTTPResponder {
+    typealias Context = BasicRequestContext
+
+    let store: ARMStore
+    /// Public IPs per page of the list (Azure pages with `nextLink`).
+    let pageSize: Int
+
+    func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
+        let query = Self.parseQuery(request.uri.query)
+        let status: HTTPResponse.Status
+        let body: JSONValue?
+        do {
+            (status, body) = try await handle(request, query: query)
+        } catch let error as ARMError {
+            status = HTTPResponse.Status(code: error.status)
+            body = error.body
+        }
+        store.log(
+            ARMStore.Request(method: request.method.rawValue, path: request.uri.path, apiVersion: query["api-version"], status: status.code))
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        if let code = body?.objectValue?["error"]?.objectValue?["code"]?.stringValue, let name = HTTPField.Name("x-ms-error-code") {
+            headers[name] = code
+        }
+        let bytes = body.map { ByteBuffer(bytes: $0.serialized()) } ?? ByteBuffer()
+        return Response(status: status, headers: headers, body: .init(byteBuffer: bytes))
+    }
+
+    private func handle(_ request: Request, query: [String: String]) async throws -> (HTTPResponse.Status, JSONValue?) {
+        guard let path = ARMPath(request.uri.path) else {
+            throw ARMError(status: 404, code: "InvalidResourceType", message: "No route for \(request.method.rawValue) \(request.uri.path).")
+        }
+        var request = request
+        let bodyBytes = try await request.collectBody(upTo: 4 << 20)
+        func body() throws(ARMError) -> JSONValue {
+            do {
+                return try JSONValue(parsing: Array(bodyBytes.readableBytesView))
+            } catch {
+                throw .badRequest("InvalidRequestContent", "The request content is not valid JSON: \(error)")
+            }
+        }
+        switch (path, request.method) {
+        case (.profile(let subscription, let group, let name), .get):
+            return (.ok, Self.render(try store.getProfile(subscription: subscription, group: group, name: name)))
+        case (.profile(let subscription, let group, let name), .put):
+            let (profile, created) = try store.putProfile(subscription: subscription, group: group, name: name, body: try body())
+            return (created ? .created : .ok, Self.render(profile))
+        case (.profile(let subscription, let group, let name), .delete):
+            return (try store.deleteProfile(subscription: subscription, group: group, name: name) ? .ok : .noContent, nil)
+        case (.endpoint(let subscription, let group, let profile, let name), .put):
+            let (owner, endpoint, created) = try store.putEndpoint(
+                subscription: subscription, group: group, profile: profile, name: name, body: try body())
+            return (created ? .created : .ok, Self.render(endpoint, of: owner))
+        case (.endpoint(let subscription, let group, let profile, let name), .delete):
+            return (try store.deleteEndpoint(subscription: subscription, group: group, profile: profile, name: name) ? .ok : .noContent, nil)
+        case (.publicIPs(let subscription, let group), .get):
+            let listed = try store.listPublicIPs(subscription: subscription, group: group)
+            let start = max(0, Int(query["$skipToken"] ?? "") ?? 0)
+            let page = listed.ips.dropFirst(start).prefix(pageSize)
+            var object: [String: JSONValue] = [
+                "value": .array(page.map { Self.render($0, subscription: listed.subscription, group: listed.group) })
+            ]
+            if start + page.count < listed.ips.count {
+                let authority = request.head.authority ?? "127.0.0.1"
+                var next = "http://\(authority)\(request.uri.path)?"
+                if let version = query["api-version"] { next += "api-version=\(version)&" }
+                object["nextLink"] = .string(next + "$skipToken=\(start + page.count)")
+            }
+            return (.ok, .object(object))
+        default:
+            throw ARMError(
+                status: 405, code: "MethodNotAllowed", message: "The method \(request.method.rawValue) is not allowed on \(request.uri.path).")
+        }
+    }
+
+    // MARK: Rendering (Azure's response shapes, §2.1–2.3)
+
+    static func render(_ profile: ARMStore.Profile) -> JSONValue {
+        var properties = profile.properties
+        var dns = properties["dnsConfig"]?.objectValue ?? [:]
+        dns["fqdn"] = .string(profile.fqdn)
+        properties["dnsConfig"] = .object(dns)
+        if var monitor = properties["monitorConfig"]?.objectValue {
+            monitor["profileMonitorStatus"] = .string(profile.endpoints.isEmpty ? "Inactive" : "Online")
+            properties["monitorConfig"] = .object(monitor)
+        }
+        if properties["trafficViewEnrollmentStatus"] == nil { properties["trafficViewEnrollmentStatus"] = .string("Disabled") }
+        properties["endpoints"] = .array(profile.endpoints.map { render($0, of: profile) })
+        return .object([
+            "id": .string(ARMStore.profileID(subscription: profile.subscription, group: profile.group, name: profile.name)),
+            "name": .string(profile.name), "type": .string("Microsoft.Network/trafficManagerProfiles"),
+            "location": .string(profile.location), "tags": .object(profile.tags.mapValues { .string($0) }),
+            "properties": .object(properties),
+        ])
+    }
+
+    static func render(_ endpoint: ARMStore.Endpoint, of profile: ARMStore.Profile) -> JSONValue {
+        .object([
+            "id": .string(
+                ARMStore.profileID(subscription: profile.subscription, group: profile.group, name: profile.name) + "/azureEndpoints/\(endpoint.name)"),
+            "name": .string(endpoint.name), "type": .string("Microsoft.Network/trafficManagerProfiles/azureEndpoints"),
+            "properties": .object([
+                "targetResourceId": .string(endpoint.targetResourceID), "target": .string(endpoint.target),
+                "endpointStatus": .string(endpoint.status), "weight": .int(Int64(endpoint.weight)),
+                "endpointLocation": .string(endpoint.location),
+                "endpointMonitorStatus": .string(endpoint.status == "Enabled" ? "Online" : "Disabled"),
+            ]),
+        ])
+    }
+
+    static func render(_ ip: ARMStore.PublicIP, subscription: String, group: String) -> JSONValue {
+        var dns: [String: JSONValue] = [:]
+        if let label = ip.dnsLabel { dns["domainNameLabel"] = .string(label) }
+        if let fqdn = ip.fqdn { dns["fqdn"] = .string(fqdn) }
+        var properties: [String: JSONValue] = ["ipAddress": .string(ip.ipAddress)]
+        if !dns.isEmpty { properties["dnsSettings"] = .object(dns) }
+        return .object([
+            "id": .string(ARMStore.publicIPID(subscription: subscription, group: group, name: ip.name)),
+            "name": .string(ip.name), "type": .string("Microsoft.Network/publicIPAddresses"), "location": .string(ip.location),
+            "properties": .object(properties),
+        ])
+    }
+
+    /// `a=b&c=d`, percent-decoded; `$skipToken` and `api-version` are all this server reads.
+    static func parseQuery(_ query: String?) -> [String: String] {
+        var result: [String: String] = [:]
+        for pair in (query ?? "").split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            guard let key = parts.first else { continue }
+            result[ARMPath.decode(String(key))] = parts.count > 1 ? ARMPath.decode(String(parts[1])) : ""
+        }
+        return result
+    }
+}

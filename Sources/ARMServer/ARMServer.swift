@@ -1,0 +1,67 @@
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// An ARM-compatible server over an `ARMStore`: the Azure Resource Manager routes the Traffic
+/// Manager controllers call (traffic-manager spec §1–§2), stateful and strict, on
+/// `host:port` (port 0: any free port; `port()` says which). Plain HTTP for now; our own ARM
+/// client may talk to it so in tests and on the local fleet.
+public final class ARMServer: Service, Sendable {
+    public let store: ARMStore
+    private let host: String
+    private let requestedPort: Int
+    private let pageSize: Int
+    private let logger: Logger
+    private let listening = Mutex<(port: Int?, waiters: [CheckedContinuation<Int, any Error>])>((nil, []))
+
+    public init(store: ARMStore = ARMStore(), host: String = "127.0.0.1", port: Int = 0, pageSize: Int = 50, logger: Logger) {
+        self.store = store
+        self.host = host
+        self.requestedPort = port
+        self.pageSize = pageSize
+        self.logger = logger
+    }
+
+    /// The port the server listens on, once it does.
+    public func port() async throws -> Int {
+        try await withCheckedThrowingContinuation { continuation in
+            let port = listening.withLock { state -> Int? in
+                if let port = state.port { return port }
+                state.waiters.append(continuation)
+                return nil
+            }
+            if let port { continuation.resume(returning: port) }
+        }
+    }
+
+    /// `http://host:port`, once listening.
+    public func url() async throws -> String { "http://\(host):\(try await port())" }
+
+    private func markListening(port: Int) {
+        let waiters = listening.withLock { state in
+            state.port = port
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.resume(returning: port) }
+    }
+
+    public func run() async throws {
+        let app = Application(
+            responder: ARMResponder(store: store, pageSize: max(1, pageSize)),
+            configuration: .init(address: .hostname(host, port: requestedPort), serverName: nil),
+            onServerRunning: { [weak self] channel in self?.markListening(port: channel.localAddress?.port ?? 0) },
+            logger: logger)
+        do {
+            try await app.runService()
+        } catch {
+            let waiters = listening.withLock { state in
+                defer { state.waiters = [] }
+                return state.waiters
+            }
+            for waiter in waiters { waiter.resume(throwing: error) }
+            throw error
+        }
+    }
+}
