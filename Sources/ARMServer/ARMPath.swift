@@ -28,6 +28,16 @@ enum ARMPath: Equatable {
         }
     }
 
+    /// The subscription and resource group of a resource id
+    /// (`/subscriptions/<s>/resourceGroups/<g>/…`).
+    static func resourceGroup(of id: String) -> (subscription: String, group: String)? {
+        let segments = id.split(separator: "/").map { decode(String($0)) }
+        guard segments.count >= 4, segments[0].lowercased() == "subscriptions", segments[2].lowercased() == "resourcegroups" else {
+            return nil
+        }
+        return (segments[1], segments[3])
+    }
+
     /// Percent-decoding of one path segment; a malformed escape is kept as it is.
     static func decode(_ segment: String) -> String {
         guard segment.contains("%") else { return segment }

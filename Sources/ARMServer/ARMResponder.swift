@@ -9,26 +9,49 @@ import NIOCore
 // error envelopes. Every request is logged in the store with its api-version (recorded, not
 // enforced, as the spec asks).
 
+/// A request's context: the connection too, so that a fault can drop it.
+struct ARMRequestContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    let channel: any Channel
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        channel = source.channel
+    }
+}
+
 struct ARMResponder: HTTPResponder {
-    typealias Context = BasicRequestContext
+    typealias Context = ARMRequestContext
 
     let store: ARMStore
+    let faults: ARMFaults
+    let identities: ARMIdentities
     /// Public IPs per page of the list (Azure pages with `nextLink`).
     let pageSize: Int
 
-    func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
+    /// A dropped connection: no answer at all.
+    struct Dropped: Error {}
+
+    func respond(to request: Request, context: ARMRequestContext) async throws -> Response {
         let query = Self.parseQuery(request.uri.query)
-        let status: HTTPResponse.Status
-        let body: JSONValue?
+        var status: HTTPResponse.Status
+        var body: JSONValue?
+        var extraHeaders = HTTPFields()
         do {
-            (status, body) = try await handle(request, query: query)
+            (status, body) = try await handle(request, query: query, headers: &extraHeaders)
         } catch let error as ARMError {
             status = HTTPResponse.Status(code: error.status)
-            body = error.body
+            body = Self.isTokenRoute(request.uri.path)
+                ? .object(["error": .string(error.code), "error_description": .string(error.message)]) : error.body
+            if error.status == 429, extraHeaders[.retryAfter] == nil { extraHeaders[.retryAfter] = "1" }
+        } catch is Dropped {
+            store.log(ARMStore.Request(method: request.method.rawValue, path: request.uri.path, apiVersion: query["api-version"], status: 0))
+            try? await context.channel.close()
+            throw CancellationError()
         }
         store.log(
             ARMStore.Request(method: request.method.rawValue, path: request.uri.path, apiVersion: query["api-version"], status: status.code))
-        var headers = HTTPFields()
+        var headers = extraHeaders
         headers[.contentType] = "application/json; charset=utf-8"
         if let code = body?.objectValue?["error"]?.objectValue?["code"]?.stringValue, let name = HTTPField.Name("x-ms-error-code") {
             headers[name] = code
@@ -37,12 +60,50 @@ struct ARMResponder: HTTPResponder {
         return Response(status: status, headers: headers, body: .init(byteBuffer: bytes))
     }
 
-    private func handle(_ request: Request, query: [String: String]) async throws -> (HTTPResponse.Status, JSONValue?) {
+    static func isTokenRoute(_ path: String) -> Bool {
+        path.lowercased().hasSuffix("/oauth2/v2.0/token") || path.lowercased().hasPrefix("/metadata/identity/")
+    }
+
+    /// Applies the fault injected on `route` for `name`, if any.
+    private func meetFault(_ route: ARMFaults.Route, name: String?, headers: inout HTTPFields) async throws {
+        switch faults.take(route, name: name) {
+        case nil: return
+        case .delay(let duration): try await Task.sleep(for: duration)
+        case .drop: throw Dropped()
+        case .status(let status, let code):
+            throw ARMError(status: status, code: code, message: "Injected failure: \(status) \(code).")
+        case .throttled(let seconds):
+            headers[.retryAfter] = String(seconds)
+            throw ARMError(status: 429, code: "TooManyRequests", message: "Too many requests; retry after \(seconds) s.")
+        }
+    }
+
+    private func handle(_ request: Request, query: [String: String], headers: inout HTTPFields) async throws -> (HTTPResponse.Status, JSONValue?) {
+        var request = request
+        let bodyBytes = try await request.collectBody(upTo: 4 << 20)
+        if let answer = try await identityRoute(request, query: query, body: bodyBytes, headers: &headers) { return answer }
         guard let path = ARMPath(request.uri.path) else {
             throw ARMError(status: 404, code: "InvalidResourceType", message: "No route for \(request.method.rawValue) \(request.uri.path).")
         }
-        var request = request
-        let bodyBytes = try await request.collectBody(upTo: 4 << 20)
+        let route: ARMFaults.Route?
+        let name: String?
+        let scope: (subscription: String, group: String)
+        switch (path, request.method) {
+        case (.profile(let subscription, let group, let profile), let method):
+            route = method == .get ? .profileGet : method == .put ? .profilePut : method == .delete ? .profileDelete : nil
+            name = profile
+            scope = (subscription, group)
+        case (.endpoint(let subscription, let group, _, let endpoint), let method):
+            route = method == .put ? .endpointPut : method == .delete ? .endpointDelete : nil
+            name = endpoint
+            scope = (subscription, group)
+        case (.publicIPs(let subscription, let group), _):
+            route = .publicIPList
+            name = nil
+            scope = (subscription, group)
+        }
+        if let route { try await meetFault(route, name: name, headers: &headers) }
+        try identities.authorize(request.headers[.authorization], subscription: scope.subscription, group: scope.group)
         func body() throws(ARMError) -> JSONValue {
             do {
                 return try JSONValue(parsing: Array(bodyBytes.readableBytesView))
@@ -59,8 +120,16 @@ struct ARMResponder: HTTPResponder {
         case (.profile(let subscription, let group, let name), .delete):
             return (try store.deleteProfile(subscription: subscription, group: group, name: name) ? .ok : .noContent, nil)
         case (.endpoint(let subscription, let group, let profile, let name), .put):
+            let endpointBody = try body()
+            // Azure checks that the caller may read the target public IP, in its own group.
+            if let target = endpointBody.objectValue?["properties"]?.objectValue?["targetResourceId"]?.stringValue,
+                let targetScope = ARMPath.resourceGroup(of: target)
+            {
+                try identities.authorize(
+                    request.headers[.authorization], subscription: targetScope.subscription, group: targetScope.group, linked: true)
+            }
             let (owner, endpoint, created) = try store.putEndpoint(
-                subscription: subscription, group: group, profile: profile, name: name, body: try body())
+                subscription: subscription, group: group, profile: profile, name: name, body: endpointBody)
             return (created ? .created : .ok, Self.render(endpoint, of: owner))
         case (.endpoint(let subscription, let group, let profile, let name), .delete):
             return (try store.deleteEndpoint(subscription: subscription, group: group, profile: profile, name: name) ? .ok : .noContent, nil)
@@ -82,6 +151,72 @@ struct ARMResponder: HTTPResponder {
             throw ARMError(
                 status: 405, code: "MethodNotAllowed", message: "The method \(request.method.rawValue) is not allowed on \(request.uri.path).")
         }
+    }
+
+    // MARK: Tokens and metadata (§8)
+
+    /// The Azure AD token endpoint, IMDS and the cloud metadata; nil for any other path.
+    private func identityRoute(
+        _ request: Request, query: [String: String], body: ByteBuffer, headers: inout HTTPFields
+    ) async throws -> (HTTPResponse.Status, JSONValue?)? {
+        let path = request.uri.path
+        let segments = path.split(separator: "/").map(String.init)
+        if request.method == .post, segments.count == 4, segments[1...].map({ $0.lowercased() }) == ["oauth2", "v2.0", "token"] {
+            try await meetFault(.token, name: nil, headers: &headers)
+            let form = Self.parseQuery(String(buffer: body).replacingOccurrences(of: "+", with: " "))
+            guard form["grant_type"] == "client_credentials", let client = form["client_id"] else {
+                throw ARMError(status: 400, code: "invalid_request", message: "Expected grant_type=client_credentials and a client_id.")
+            }
+            let presented: ARMIdentities.Credential
+            if let secret = form["client_secret"] {
+                presented = .clientSecret(secret)
+            } else if form["client_assertion_type"] == "urn:ietf:params:oauth:client-assertion-type:jwt-bearer" {
+                presented = .federated
+            } else {
+                throw ARMError(status: 400, code: "invalid_request", message: "Expected a client_secret or a client_assertion.")
+            }
+            let (token, lifetime) = try identities.issue(
+                clientID: client, tenant: segments[0], presented: presented, assertion: form["client_assertion"]
+            ).get()
+            return (
+                .ok,
+                .object([
+                    "token_type": "Bearer", "expires_in": .int(Int64(lifetime)), "ext_expires_in": .int(Int64(lifetime)),
+                    "access_token": .string(token),
+                ])
+            )
+        }
+        if request.method == .get, path.lowercased() == "/metadata/identity/oauth2/token" {
+            try await meetFault(.token, name: nil, headers: &headers)
+            guard request.headers[HTTPField.Name("Metadata")!]?.lowercased() == "true" else {
+                throw ARMError(status: 400, code: "invalid_request", message: "Required metadata header not specified")
+            }
+            guard let client = query["client_id"] ?? identities.onlyManagedIdentity() else {
+                throw ARMError(status: 400, code: "invalid_request", message: "No managed identity (client_id) was given or found.")
+            }
+            let (token, lifetime) = try identities.issue(clientID: client, tenant: nil, presented: .managed).get()
+            return (
+                .ok,
+                .object([
+                    "access_token": .string(token), "client_id": .string(client), "expires_in": .string(String(lifetime)),
+                    "expires_on": .string(String(Int(Date().timeIntervalSince1970) + lifetime)),
+                    "resource": .string(query["resource"] ?? ""), "token_type": "Bearer",
+                ])
+            )
+        }
+        if request.method == .get, path.lowercased() == "/metadata/endpoints" {
+            let base = "http://\(request.head.authority ?? "127.0.0.1")/"
+            return (
+                .ok,
+                .array([
+                    .object([
+                        "name": "AzureLocalFleet", "resourceManager": .string(base),
+                        "authentication": .object(["loginEndpoint": .string(base), "audiences": .array([.string(ARMServer.audience)])]),
+                    ])
+                ])
+            )
+        }
+        return nil
     }
 
     // MARK: Rendering (Azure's response shapes, §2.1–2.3)

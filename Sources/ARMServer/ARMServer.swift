@@ -9,14 +9,23 @@ import Synchronization
 /// client may talk to it so in tests and on the local fleet.
 public final class ARMServer: Service, Sendable {
     public let store: ARMStore
+    public let faults: ARMFaults
+    public let identities: ARMIdentities
+    /// The token audience the cloud metadata names (scope `<audience>.default`).
+    public static let audience = "https://management.local/"
     private let host: String
     private let requestedPort: Int
     private let pageSize: Int
     private let logger: Logger
     private let listening = Mutex<(port: Int?, waiters: [CheckedContinuation<Int, any Error>])>((nil, []))
 
-    public init(store: ARMStore = ARMStore(), host: String = "127.0.0.1", port: Int = 0, pageSize: Int = 50, logger: Logger) {
+    public init(
+        store: ARMStore = ARMStore(), faults: ARMFaults = ARMFaults(), identities: ARMIdentities = ARMIdentities(),
+        host: String = "127.0.0.1", port: Int = 0, pageSize: Int = 50, logger: Logger
+    ) {
         self.store = store
+        self.faults = faults
+        self.identities = identities
         self.host = host
         self.requestedPort = port
         self.pageSize = pageSize
@@ -49,7 +58,7 @@ public final class ARMServer: Service, Sendable {
 
     public func run() async throws {
         let app = Application(
-            responder: ARMResponder(store: store, pageSize: max(1, pageSize)),
+            responder: ARMResponder(store: store, faults: faults, identities: identities, pageSize: max(1, pageSize)),
             configuration: .init(address: .hostname(host, port: requestedPort), serverName: nil),
             onServerRunning: { [weak self] channel in self?.markListening(port: channel.localAddress?.port ?? 0) },
             logger: logger)
