@@ -290,6 +290,30 @@ let package = Package(
             dependencies: []
         ),
         .target(
+            name: "AzureClient",
+            dependencies: [
+                "KubeModel",
+                "KubeClient",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "AzureClientTests",
+            dependencies: [
+                "AzureClient",
+                "ARMServer",
+                "KubeClient",
+                "KubeModel",
+                "KubeTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
             name: "ARMServer",
             dependencies: [
                 "KubeModel",
