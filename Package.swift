@@ -119,6 +119,7 @@ let package = Package(
         .target(
             name: "FleetNetworking",
             dependencies: [
+                "AzureClient",
                 "FleetAPI",
                 "KubeModel",
                 "KubeClient",
@@ -136,6 +137,8 @@ let package = Package(
         .testTarget(
             name: "FleetNetworkingTests",
             dependencies: [
+                "ARMServer",
+                "AzureClient",
                 "KubeTestSupport",
                 "FaultInjection",
                 "FleetNetworking",

@@ -115,6 +115,21 @@ public final class ARMStore: Sendable {
         state.withLock { $0.profiles[ProfileKey(subscription, group, name)] }
     }
 
+    /// Creates a profile directly (one the fleet does not own, e.g. holding a DNS name).
+    @discardableResult
+    public func seedProfile(_ name: String, relativeName: String, group: String, subscription: String) throws -> Profile {
+        try putProfile(
+            subscription: subscription, group: group, name: name,
+            body: .object(["location": "global", "properties": .object(["dnsConfig": .object(["relativeName": .string(relativeName), "ttl": 60])])])
+        ).0
+    }
+
+    /// Deletes a profile behind the controllers' backs (an out-of-band change); false when absent.
+    @discardableResult
+    public func removeProfile(_ name: String, group: String, subscription: String) -> Bool {
+        state.withLock { $0.profiles.removeValue(forKey: ProfileKey(subscription, group, name)) != nil }
+    }
+
     public var profiles: [Profile] {
         state.withLock { Array($0.profiles.values) }.sorted { ($0.subscription, $0.group, $0.name) < ($1.subscription, $1.group, $1.name) }
     }

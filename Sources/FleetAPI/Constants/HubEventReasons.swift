@@ -31,3 +31,15 @@ public enum HubEventReasons {
     /// Warning on a MemberCluster whose declared CIDRs do not all parse (the valid ones apply).
     public static let invalidDeclaredCIDRs = "InvalidDeclaredCIDRs"
 }
+
+/// Reasons of the Events the Traffic Manager controllers record (the reference's).
+public enum TrafficManagerEventReasons {
+    /// Warning: an Azure Resource Manager call failed.
+    public static let azureAPIError = "AzureAPIError"
+    /// The Azure Traffic Manager profile was created or updated.
+    public static let programmed = "Programmed"
+    /// The Azure profile (or a backend's endpoints) was deleted.
+    public static let deleted = "Deleted"
+    /// A backend's endpoint was created or updated.
+    public static let accepted = "Accepted"
+}
