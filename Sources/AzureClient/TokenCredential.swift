@@ -105,20 +105,23 @@ public struct ManagedIdentityCredential: TokenCredential {
 }
 
 /// Tokens cached per scope and fetched again before they expire (azcore's bearer-token policy):
-/// once less than five minutes, or less than half the token's life, is left.
+/// once less than five minutes, or less than half the token's life, is left — or `refreshMargin`
+/// when given.
 public final class CachingCredential: TokenCredential {
     private let source: any TokenCredential
+    private let refreshMargin: TimeInterval?
     private let cache = Mutex<[String: (token: AccessToken, issued: Date)]>([:])
 
-    public init(_ source: any TokenCredential) {
+    public init(_ source: any TokenCredential, refreshMargin: Duration? = nil) {
         self.source = source
+        self.refreshMargin = refreshMargin.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 }
     }
 
     public func fetchToken(scope: String) async throws -> AccessToken {
         let now = Date()
         if let cached = cache.withLock({ $0[scope] }) {
             let life = cached.token.expiresOn.timeIntervalSince(cached.issued)
-            let margin = min(300, life / 2)
+            let margin = refreshMargin ?? min(300, life / 2)
             if cached.token.expiresOn.timeIntervalSince(now) > margin { return cached.token }
         }
         let token = try await source.fetchToken(scope: scope)

@@ -163,7 +163,7 @@ import Testing
     }
 
     @Test func eachCredentialGetsATokenThatIsCachedAndRefreshed() async throws {
-        let identities = ARMIdentities(tokenLifetime: 2)
+        let identities = ARMIdentities(tokenLifetime: 60)
         identities.register(clientID: "hub-app", tenant: "t1", credential: .clientSecret("s3cret"))
         identities.register(clientID: "member-wi", tenant: "t1", credential: .federated)
         identities.register(clientID: "member-mi", credential: .managed)
@@ -176,15 +176,20 @@ import Testing
             }
             #expect(anonymous?.status == 401)
 
-            // Client secret, cached: two calls, one token; then refreshed before it expires.
-            let secret = CachingCredential(AzureADCredential(authorityHost: url, tenantID: "t1", clientID: "hub-app", secret: .clientSecret("s3cret")))
-            let hub = Self.client(url, credential: secret)
+            // Client secret, cached: two calls, one token (a 60 s token is fetched again only
+            // once less than 30 s are left).
+            let adCredential = AzureADCredential(authorityHost: url, tenantID: "t1", clientID: "hub-app", secret: .clientSecret("s3cret"))
+            let hub = Self.client(url, credential: CachingCredential(adCredential))
             _ = try await hub.listPublicIPs(subscription: Self.subscription, group: Self.group)
             _ = try await hub.listPublicIPs(subscription: Self.subscription, group: Self.group)
             #expect(identities.tokensIssued == 1)
+            // Refreshed before it expires: here once less than 59.5 s are left.
+            let eager = Self.client(url, credential: CachingCredential(adCredential, refreshMargin: .milliseconds(59_500)))
+            _ = try await eager.listPublicIPs(subscription: Self.subscription, group: Self.group)
+            #expect(identities.tokensIssued == 2)
             try await eventually("a token near its expiry is fetched again", timeout: .seconds(10)) {
-                _ = try await hub.listPublicIPs(subscription: Self.subscription, group: Self.group)
-                return identities.tokensIssued == 2
+                _ = try await eager.listPublicIPs(subscription: Self.subscription, group: Self.group)
+                return identities.tokensIssued == 3
             }
 
             // A wrong secret: the call fails with an authentication error naming Azure AD's answer.
@@ -211,7 +216,7 @@ import Testing
             // Managed identity through IMDS (the server plays the metadata service too).
             let managed = Self.client(url, credential: ManagedIdentityCredential(endpoint: url, identity: "member-mi"))
             _ = try await managed.listPublicIPs(subscription: Self.subscription, group: Self.group)
-            #expect(server.store.requests.filter { $0.path.hasSuffix("publicIPAddresses") && $0.status == 200 }.count >= 5)
+            #expect(server.store.requests.filter { $0.path.hasSuffix("publicIPAddresses") && $0.status == 200 }.count >= 6)
         }
     }
 }
