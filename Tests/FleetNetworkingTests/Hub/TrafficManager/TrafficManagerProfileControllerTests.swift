@@ -24,6 +24,13 @@ import Testing
     /// A hub, an ARM server (resource groups fleet-rg and other-rg; the hub's identity has a
     /// role in fleet-rg only) and the controller with a 1 s resync.
     static func run(_ body: @Sendable (FleetTestbed, HubAgentContext, ARMServer) async throws -> Void) async throws {
+        try await run(clusters: []) { fleet, context, server, _ in try await body(fleet, context, server) }
+    }
+
+    /// The same with `fleet-member-<c>` namespaces for `clusters`, and the ARM client.
+    static func run(
+        clusters: [String], _ body: @Sendable (FleetTestbed, HubAgentContext, ARMServer, ARMClient) async throws -> Void
+    ) async throws {
         let identities = ARMIdentities()
         identities.register(clientID: "hub-app", tenant: "t1", credential: .clientSecret("s3cret"))
         identities.grant("hub-app", group: group, subscription: subscription)
@@ -42,10 +49,10 @@ import Testing
                 maxRetries: 0),
             credential: CachingCredential(AzureADCredential(authorityHost: url, tenantID: "t1", clientID: "hub-app", secret: .clientSecret("s3cret"))),
             logger: FleetTestbed.quiet)
-        try await Hub.run(clusters: []) { fleet, context in
+        try await Hub.run(clusters: clusters) { fleet, context in
             let controller = TrafficManagerProfileReconciler.make(context, arm: arm, subscription: subscription, resync: .seconds(1))
             try await fleet.whileRunning([{ await context.informers.run() }, { try await controller.run() }]) {
-                try await body(fleet, context, server)
+                try await body(fleet, context, server, arm)
             }
         }
         await services.triggerGracefulShutdown()

@@ -1,0 +1,136 @@
+import ARMServer
+import AzureClient
+import FleetAPI
+import FleetNetworking
+import Foundation
+import KubeClient
+import KubeModel
+import KubeRuntime
+import KubeTestSupport
+import Logging
+import ServiceLifecycle
+import Testing
+
+// hub/trafficmanagerbackend against the ARM-compatible server and a real hub (reference-
+// controllers §7.14, translated to state): one endpoint per valid exporting cluster with the
+// weights split by export weight; export-weight changes; an invalid cluster (internal load
+// balancer) reported and its endpoint removed; a second backend for the same service refused by
+// Azure (one target per profile); weight 0; deletion.
+
+@Suite struct TrafficManagerBackendControllerTests {
+    typealias P = TrafficManagerProfileControllerTests
+    static let namespace = Hub.serviceNamespace
+
+    static func pip(_ name: String) -> String {
+        "/subscriptions/\(P.subscription)/resourceGroups/\(P.group)/providers/Microsoft.Network/publicIPAddresses/\(name)"
+    }
+
+    /// What member/serviceexport writes for a LoadBalancer Service with a public IP and DNS label.
+    static func export(_ cluster: String, pip: String, weight: Int64? = nil, isInternal: Bool = false) -> InternalServiceExport {
+        var export = Hub.serviceExport(cluster: cluster, ports: [Hub.port(80)])
+        export.spec?.type = "LoadBalancer"
+        export.spec?.isInternalLoadBalancer = isInternal
+        export.spec?.publicIPResourceID = Self.pip(pip)
+        export.spec?.isDNSLabelConfigured = true
+        export.spec?.weight = weight
+        return export
+    }
+
+    static func accepted(_ backend: TrafficManagerBackend?) -> Condition? {
+        backend?.status?.conditions?.first { $0.type == TrafficManagerBackendConditions.accepted }
+    }
+
+    @Test func endpointsFollowTheExportsWeightsAndValidity() async throws {
+        try await P.run(clusters: ["m1", "m2"]) { fleet, context, server, arm in
+            for (name, label) in [("pip-1", "app-m1"), ("pip-2", "app-m2")] {
+                server.store.putPublicIP(.init(name: name, ipAddress: "127.20\(name.suffix(1)).0.1", dnsLabel: label), group: P.group, subscription: P.subscription)
+            }
+            let backendController = TrafficManagerBackendReconciler.make(context, arm: arm, subscription: P.subscription)
+            try await fleet.whileRunning([{ try await backendController.run() }]) {
+                let hub = fleet.hub.client
+                let profiles = hub.api(TrafficManagerProfile.self, namespace: Self.namespace)
+                let profile = try await profiles.create(
+                    TrafficManagerProfile(metadata: ObjectMeta(name: "global", namespace: Self.namespace), spec: TrafficManagerProfileSpec(resourceGroup: P.group)))
+                let azureName = "fleet-\(profile.metadata.uid ?? "")"
+                try await eventually("the profile is Programmed") { P.programmed(try await profiles.get("global"))?.status == "True" }
+
+                // The hub's ServiceImport with two exporting clusters, and their exports.
+                let exports1 = hub.api(InternalServiceExport.self, namespace: FleetNamespaces.member("m1"))
+                let exports2 = hub.api(InternalServiceExport.self, namespace: FleetNamespaces.member("m2"))
+                _ = try await exports1.create(Self.export("m1", pip: "pip-1"))
+                _ = try await exports2.create(Self.export("m2", pip: "pip-2", weight: 2))
+                let imports = hub.api(ServiceImport.self, namespace: Self.namespace)
+                var serviceImport = try await imports.create(ServiceImport(metadata: ObjectMeta(name: "app", namespace: Self.namespace)))
+                serviceImport.status = ServiceImportStatus(clusters: [ClusterStatus(cluster: "m1"), ClusterStatus(cluster: "m2")])
+                _ = try await imports.replaceStatus(serviceImport)
+
+                let backends = hub.api(TrafficManagerBackend.self, namespace: Self.namespace)
+                let backend = try await backends.create(
+                    TrafficManagerBackend(
+                        metadata: ObjectMeta(name: "app-backend", namespace: Self.namespace),
+                        spec: TrafficManagerBackendSpec(profile: LocalObjectName(name: "global"), backend: LocalObjectName(name: "app"), weight: 10)))
+                let azureWeights: @Sendable () -> [String: Int] = {
+                    let endpoints = server.store.profile(azureName, group: P.group, subscription: P.subscription)?.endpoints ?? []
+                    return Dictionary(uniqueKeysWithValues: endpoints.map { (String($0.name.split(separator: "#").last ?? ""), $0.weight) })
+                }
+                // ceil(10 × 1/3) = 4 and ceil(10 × 2/3) = 7.
+                try await eventually("both clusters are endpoints, 4 and 7") {
+                    Self.accepted(try await backends.get("app-backend"))?.status == "True" && azureWeights() == ["m1": 4, "m2": 7]
+                }
+                let status = try await backends.get("app-backend").status
+                #expect(status?.endpoints?.map(\.name) == ["fleet-\(backend.metadata.uid ?? "")#app#m1", "fleet-\(backend.metadata.uid ?? "")#app#m2"])
+                #expect(status?.endpoints?.first?.target == "app-m1.local.cloudapp.azure.com")
+                #expect(status?.endpoints?.map { $0.from?.weight } == [1, 2])
+                #expect(try await backends.get("app-backend").metadata.finalizers?.contains(FleetFinalizers.trafficManagerBackendCleanup) == true)
+
+                // No write while Azure matches: touching the backend changes nothing in Azure.
+                let endpointPuts: @Sendable () -> Int = { server.store.requests.filter { $0.method == "PUT" && $0.path.contains("AzureEndpoints") }.count }
+                let putsBefore = endpointPuts()
+                _ = try await update(backends, "app-backend") { $0.metadata.labels = ["touched": "yes"] }
+                try await eventually("the touched backend was reconciled (a GET)") {
+                    server.store.requests.last { $0.method == "GET" }.map { _ in true } ?? false
+                }
+                #expect(endpointPuts() == putsBefore)
+
+                // The export weight changes: 5 and 5.
+                _ = try await update(exports2, DerivedNames.hubObjectName(namespace: Self.namespace, name: "app")) { $0.spec?.weight = 1 }
+                try await eventually("weights 5 and 5") { azureWeights() == ["m1": 5, "m2": 5] }
+
+                // m2's Service becomes an internal load balancer: invalid, its endpoint goes.
+                _ = try await update(exports2, DerivedNames.hubObjectName(namespace: Self.namespace, name: "app")) { $0.spec?.isInternalLoadBalancer = true }
+                try await eventually("m2 is invalid and withdrawn") {
+                    let condition = Self.accepted(try await backends.get("app-backend"))
+                    return azureWeights() == ["m1": 10] && condition?.status == "False"
+                        && condition?.message.contains("service exported from m2 is invalid: internal load balancer is not supported") == true
+                }
+
+                // A second backend for the same service: Azure refuses the same target twice.
+                _ = try await backends.create(
+                    TrafficManagerBackend(
+                        metadata: ObjectMeta(name: "twin", namespace: Self.namespace),
+                        spec: TrafficManagerBackendSpec(profile: LocalObjectName(name: "global"), backend: LocalObjectName(name: "app"))))
+                try await eventually("the twin is refused") {
+                    let condition = Self.accepted(try await backends.get("twin"))
+                    return condition?.status == "False" && condition?.message.contains("failed to be created/updated") == true
+                }
+                try await backends.delete("twin")
+                try await eventually("the twin is gone") { try await getIfPresent(backends, "twin") == nil }
+                #expect(azureWeights() == ["m1": 10], "the twin's deletion left the first backend's endpoint")
+
+                // Weight 0: every endpoint removed, Accepted with zero endpoints.
+                _ = try await update(backends, "app-backend") { $0.spec.weight = 0 }
+                try await eventually("weight 0 removes the endpoints") {
+                    let condition = Self.accepted(try await backends.get("app-backend"))
+                    return azureWeights().isEmpty && condition?.status == "True" && condition?.message.hasPrefix("0 service(s)") == true
+                }
+
+                // Back to weight 10, then deletion removes the endpoint and lets the backend go.
+                _ = try await update(backends, "app-backend") { $0.spec.weight = 10 }
+                try await eventually("the endpoint is back") { azureWeights() == ["m1": 10] }
+                try await backends.delete("app-backend")
+                try await eventually("the backend is gone") { try await getIfPresent(backends, "app-backend") == nil }
+                #expect(azureWeights().isEmpty)
+            }
+        }
+    }
+}
