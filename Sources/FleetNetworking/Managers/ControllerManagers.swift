@@ -122,14 +122,12 @@ public final class HubNetControllerManager: Sendable {
             events: EventRecorder(client: hub, component: "hub-net-controller-manager", host: identity, logger: logger),
             forceDeleteWaitTime: configuration.forceDeleteWaitTime, retryInterval: configuration.internalServiceExportRetryInterval,
             logger: logger)
-        if configuration.enableTrafficManagerFeature {
-            logger.warning(
-                "--enable-traffic-manager-feature=true: Azure Traffic Manager is not supported by this implementation; running without the TrafficManagerProfile/TrafficManagerBackend controllers")
-        }
+        let trafficManager = try TrafficManagerControllers.make(
+            context, enabled: configuration.enableTrafficManagerFeature, cloudConfigPath: configuration.cloudConfigPath, logger: logger)
         unit = ManagerUnit.make(
             name: "hub", endpoints: configuration.endpoints, leaseClient: hub, leaseName: LeaderElectionIDs.hub,
             leaderElection: configuration.leaderElection, identity: identity, registry: registry, logger: logger)
-        var controllers = HubNetControllers.all(context)
+        var controllers = HubNetControllers.all(context) + trafficManager
         if !configuration.enableV1Beta1APIs {
             // The reference starts its MemberCluster (force-delete) controller only with v1beta1 APIs.
             controllers.removeAll { Self.isMemberClusterController($0.name) }

@@ -44,9 +44,10 @@ public struct HubNetControllerManagerCommand: AsyncParsableCommand {
         abstract: "Runs the fleet networking controllers of the hub cluster.",
         discussion: """
             Reaches the hub with --kubeconfig, else KUBECONFIG, else the in-cluster service account. \
-            Azure Traffic Manager (--enable-traffic-manager-feature) is not supported: when the flag is \
-            true (its default) the manager logs so and runs without the TrafficManagerProfile and \
-            TrafficManagerBackend controllers.
+            With --enable-traffic-manager-feature (default true) and a cloud config at --cloud-config, \
+            the TrafficManagerProfile and TrafficManagerBackend controllers program Azure Traffic \
+            Manager; without a cloud config file they are not started (the manager says so), and an \
+            invalid one stops the manager with the reason.
             """)
 
     @OptionGroup public var options: HubNetOptions

@@ -1,3 +1,4 @@
+import AzureClient
 import ArgumentParser
 import FleetAPI
 import Foundation
@@ -102,9 +103,9 @@ public struct HubNetOptions: ParsableArguments {
     public var enableV1Beta1APIs = GoBool(true)
     @Option(
         name: .customLong("enable-traffic-manager-feature"),
-        help: "Accepted for compatibility. Azure Traffic Manager is not implemented: when true, the manager logs that it is not supported and runs without it.")
+        help: "Run the TrafficManagerProfile and TrafficManagerBackend controllers (Azure Traffic Manager), given a cloud config.")
     public var enableTrafficManagerFeature = GoBool(true)
-    @Option(name: .customLong("cloud-config"), help: "Azure cloud config path (only read by the Traffic Manager feature, which is not implemented).")
+    @Option(name: .customLong("cloud-config"), help: "Azure cloud config (azure.json, JSON or YAML) of the Traffic Manager feature.")
     public var cloudConfig: String = "/etc/kubernetes/provider/azure.json"
     @Option(name: .customLong("kubeconfig"), help: "Kubeconfig of the hub cluster (default: KUBECONFIG, in-cluster, ~/.kube/config).")
     public var kubeconfig: String?
@@ -146,7 +147,7 @@ public struct HubNetOptions: ParsableArguments {
             leaderElection: LeaderElectionSettings(enabled: leaderElect.value, namespace: leaderElectionNamespace),
             internalServiceExportRetryInterval: internalServiceExportRetryInterval.value,
             forceDeleteWaitTime: forceDeleteWaitTime.value, enableV1Beta1APIs: enableV1Beta1APIs.value,
-            enableTrafficManagerFeature: enableTrafficManagerFeature.value, verbosity: klog.verbosity)
+            enableTrafficManagerFeature: enableTrafficManagerFeature.value, cloudConfigPath: cloudConfig, verbosity: klog.verbosity)
     }
 }
 
@@ -159,13 +160,17 @@ public struct HubNetManagerConfiguration: Sendable {
     public var forceDeleteWaitTime: Duration
     public var enableV1Beta1APIs: Bool
     public var enableTrafficManagerFeature: Bool
+    /// The Azure cloud config of the Traffic Manager feature.
+    public var cloudConfigPath: String
     public var verbosity: Int
 
     public init(
         hub: ClientConfiguration, endpoints: ManagerEndpoints, leaderElection: LeaderElectionSettings,
         internalServiceExportRetryInterval: Duration = .seconds(2), forceDeleteWaitTime: Duration = .seconds(900),
-        enableV1Beta1APIs: Bool = true, enableTrafficManagerFeature: Bool = false, verbosity: Int = 0
+        enableV1Beta1APIs: Bool = true, enableTrafficManagerFeature: Bool = false,
+        cloudConfigPath: String = AzureCloudConfig.defaultPath, verbosity: Int = 0
     ) {
+        self.cloudConfigPath = cloudConfigPath
         self.hub = hub
         self.endpoints = endpoints
         self.leaderElection = leaderElection

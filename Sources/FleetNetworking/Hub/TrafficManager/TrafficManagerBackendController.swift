@@ -27,7 +27,7 @@ public struct TrafficManagerBackendReconciler: Reconciler {
     public static let name = "trafficmanagerbackend"
 
     let context: HubAgentContext
-    let arm: ARMClient
+    let connection: ARMConnection
     let subscription: String
     let backends: InformerStore<TrafficManagerBackend>
     let profiles: InformerStore<TrafficManagerProfile>
@@ -37,7 +37,7 @@ public struct TrafficManagerBackendReconciler: Reconciler {
     static let byProfile = "fleet.tm.profile"
     static let byBackend = "fleet.tm.backend"
 
-    public static func make(_ context: HubAgentContext, arm: ARMClient, subscription: String) -> Controller<TrafficManagerBackendReconciler> {
+    public static func make(_ context: HubAgentContext, arm: ARMConnection, subscription: String) -> Controller<TrafficManagerBackendReconciler> {
         let informers = context.informers
         let backends = informers.informer(for: TrafficManagerBackend.self).store
         backends.addIndex(named: byProfile) { ["\($0.metadata.namespace ?? "")/\($0.spec.profile.name)"] }
@@ -54,7 +54,7 @@ public struct TrafficManagerBackendReconciler: Reconciler {
             .logger(context.logger)
             .build(
                 reconciler: TrafficManagerBackendReconciler(
-                    context: context, arm: arm, subscription: subscription, backends: backends,
+                    context: context, connection: arm, subscription: subscription, backends: backends,
                     profiles: informers.informer(for: TrafficManagerProfile.self).store,
                     serviceImports: informers.informer(for: ServiceImport.self).store,
                     exports: informers.informer(for: InternalServiceExport.self).store))
@@ -67,6 +67,7 @@ public struct TrafficManagerBackendReconciler: Reconciler {
     }
 
     public func reconcile(_ key: ObjectKey) async throws -> ReconcileResult {
+        let arm = try await connection.client()
         guard let backend = backends.get(key) else { return .done }
         if backend.metadata.isDeleting { return try await delete(backend) }
         let namespace = backend.metadata.namespace ?? ""
@@ -202,6 +203,7 @@ public struct TrafficManagerBackendReconciler: Reconciler {
     private func removeEndpoints(
         _ existing: [JSONValue], keeping: Set<String>, backend: TrafficManagerBackend, profile: String, group: String
     ) async throws {
+        let arm = try await connection.client()
         for endpoint in existing {
             let name = endpoint.objectValue?["name"]?.stringValue ?? ""
             guard !keeping.contains(name.lowercased()) else { continue }
@@ -241,6 +243,7 @@ public struct TrafficManagerBackendReconciler: Reconciler {
 
     private func delete(_ backend: TrafficManagerBackend) async throws -> ReconcileResult {
         guard backend.metadata.hasFinalizer(FleetFinalizers.trafficManagerBackendCleanup) else { return .done }
+        let arm = try await connection.client()
         if let profile = profiles.get(namespace: backend.metadata.namespace ?? "", name: backend.spec.profile.name) {
             let azureName = AzureProfile.name(of: profile)
             do {

@@ -28,7 +28,7 @@ public struct TrafficManagerProfileReconciler: Reconciler {
     public static let name = "trafficmanagerprofile"
 
     let context: HubAgentContext
-    let arm: ARMClient
+    let connection: ARMConnection
     let subscription: String
     let profiles: InformerStore<TrafficManagerProfile>
     let resync: Duration
@@ -44,14 +44,14 @@ public struct TrafficManagerProfileReconciler: Reconciler {
     }
 
     public static func make(
-        _ context: HubAgentContext, arm: ARMClient, subscription: String, resync: Duration = .seconds(300)
+        _ context: HubAgentContext, arm: ARMConnection, subscription: String, resync: Duration = .seconds(300)
     ) -> Controller<TrafficManagerProfileReconciler> {
         ControllerBuilder(name: name)
             .for(TrafficManagerProfile.self, in: context.informers)
             .logger(context.logger)
             .build(
                 reconciler: TrafficManagerProfileReconciler(
-                    context: context, arm: arm, subscription: subscription,
+                    context: context, connection: arm, subscription: subscription,
                     profiles: context.informers.informer(for: TrafficManagerProfile.self).store, resync: resync))
     }
 
@@ -60,6 +60,7 @@ public struct TrafficManagerProfileReconciler: Reconciler {
     }
 
     public func reconcile(_ key: ObjectKey) async throws -> ReconcileResult {
+        let arm = try await connection.client()
         guard let profile = profiles.get(key) else {
             _ = verified.withLock { $0.removeValue(forKey: key) }
             return .done
@@ -152,6 +153,7 @@ public struct TrafficManagerProfileReconciler: Reconciler {
     private func delete(_ profile: TrafficManagerProfile, key: ObjectKey) async throws -> ReconcileResult {
         _ = verified.withLock { $0.removeValue(forKey: key) }
         guard profile.metadata.hasFinalizer(FleetFinalizers.trafficManagerProfileCleanup) else { return .done }
+        let arm = try await connection.client()
         let name = AzureProfile.name(of: profile)
         do {
             try await arm.deleteProfile(subscription: subscription, group: profile.spec.resourceGroup, name: name)

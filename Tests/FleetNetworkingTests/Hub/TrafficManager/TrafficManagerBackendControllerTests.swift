@@ -45,7 +45,7 @@ import Testing
             for (name, label) in [("pip-1", "app-m1"), ("pip-2", "app-m2")] {
                 server.store.putPublicIP(.init(name: name, ipAddress: "127.20\(name.suffix(1)).0.1", dnsLabel: label), group: P.group, subscription: P.subscription)
             }
-            let backendController = TrafficManagerBackendReconciler.make(context, arm: arm, subscription: P.subscription)
+            let backendController = TrafficManagerBackendReconciler.make(context, arm: ARMConnection(arm), subscription: P.subscription)
             try await fleet.whileRunning([{ try await backendController.run() }]) {
                 let hub = fleet.hub.client
                 let profiles = hub.api(TrafficManagerProfile.self, namespace: Self.namespace)

@@ -50,7 +50,7 @@ import Testing
             credential: CachingCredential(AzureADCredential(authorityHost: url, tenantID: "t1", clientID: "hub-app", secret: .clientSecret("s3cret"))),
             logger: FleetTestbed.quiet)
         try await Hub.run(clusters: clusters) { fleet, context in
-            let controller = TrafficManagerProfileReconciler.make(context, arm: arm, subscription: subscription, resync: .seconds(1))
+            let controller = TrafficManagerProfileReconciler.make(context, arm: ARMConnection(arm), subscription: subscription, resync: .seconds(1))
             try await fleet.whileRunning([{ await context.informers.run() }, { try await controller.run() }]) {
                 try await body(fleet, context, server, arm)
             }
