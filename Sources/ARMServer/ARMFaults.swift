@@ -1,8 +1,10 @@
 import Synchronization
 
 /// Faults the ARM-compatible server injects per route (traffic-manager spec §6.5): a fixed error
-/// status, throttling with `Retry-After`, latency, or a dropped connection, for the next N
-/// requests or for all of them, optionally only for one resource name.
+/// status, throttling with `Retry-After`, or latency, for the next N requests or for all of them,
+/// optionally only for one resource name. (A dropped connection is not offered: closing the
+/// connection from inside a Hummingbird responder can trap in NIOAsyncWriter, as the embedded
+/// API server's notes say; a FaultProxy in front of the server resets connections instead.)
 public final class ARMFaults: Sendable {
     public enum Route: String, Sendable, CaseIterable {
         case profileGet, profilePut, profileDelete, endpointPut, endpointDelete, publicIPList, token
@@ -15,8 +17,6 @@ public final class ARMFaults: Sendable {
         case throttled(retryAfterSeconds: Int)
         /// Waits this long, then answers normally.
         case delay(Duration)
-        /// Closes the connection without an answer.
-        case drop
     }
 
     public struct Fault: Sendable, Equatable {

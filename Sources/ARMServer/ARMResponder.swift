@@ -9,19 +9,8 @@ import NIOCore
 // error envelopes. Every request is logged in the store with its api-version (recorded, not
 // enforced, as the spec asks).
 
-/// A request's context: the connection too, so that a fault can drop it.
-struct ARMRequestContext: RequestContext {
-    var coreContext: CoreRequestContextStorage
-    let channel: any Channel
-
-    init(source: ApplicationRequestContextSource) {
-        coreContext = .init(source: source)
-        channel = source.channel
-    }
-}
-
 struct ARMResponder: HTTPResponder {
-    typealias Context = ARMRequestContext
+    typealias Context = BasicRequestContext
 
     let store: ARMStore
     let faults: ARMFaults
@@ -29,10 +18,7 @@ struct ARMResponder: HTTPResponder {
     /// Public IPs per page of the list (Azure pages with `nextLink`).
     let pageSize: Int
 
-    /// A dropped connection: no answer at all.
-    struct Dropped: Error {}
-
-    func respond(to request: Request, context: ARMRequestContext) async throws -> Response {
+    func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
         let query = Self.parseQuery(request.uri.query)
         var status: HTTPResponse.Status
         var body: JSONValue?
@@ -44,10 +30,6 @@ struct ARMResponder: HTTPResponder {
             body = Self.isTokenRoute(request.uri.path)
                 ? .object(["error": .string(error.code), "error_description": .string(error.message)]) : error.body
             if error.status == 429, extraHeaders[.retryAfter] == nil { extraHeaders[.retryAfter] = "1" }
-        } catch is Dropped {
-            store.log(ARMStore.Request(method: request.method.rawValue, path: request.uri.path, apiVersion: query["api-version"], status: 0))
-            try? await context.channel.close()
-            throw CancellationError()
         }
         store.log(
             ARMStore.Request(method: request.method.rawValue, path: request.uri.path, apiVersion: query["api-version"], status: status.code))
@@ -69,7 +51,6 @@ struct ARMResponder: HTTPResponder {
         switch faults.take(route, name: name) {
         case nil: return
         case .delay(let duration): try await Task.sleep(for: duration)
-        case .drop: throw Dropped()
         case .status(let status, let code):
             throw ARMError(status: status, code: code, message: "Injected failure: \(status) \(code).")
         case .throttled(let seconds):

@@ -9,7 +9,7 @@ import ServiceLifecycle
 import Testing
 
 // The ARM client against the ARM-compatible server over real HTTP: the Traffic Manager and
-// public IP calls, typed errors, retries (5xx, 429 with Retry-After, a dropped connection) and
+// public IP calls, typed errors, retries (5xx, 429 with Retry-After, no answer at all) and
 // the three Azure credentials with their token cache.
 
 @Suite struct ARMClientTests {
@@ -136,17 +136,19 @@ import Testing
             }
             #expect(throttled?.isThrottled == true)
 
-            // A dropped connection is a transport failure, retried.
-            server.faults.inject(.init(.drop, times: 1), on: .profileDelete)
-            try await client.deleteProfile(subscription: Self.subscription, group: Self.group, name: "p")
-            #expect(server.store.profiles.isEmpty)
-
-            // With no retries, the drop is the caller's, as a transport error.
-            server.faults.inject(.init(.drop, times: 1), on: .profileGet)
-            let dropped = await #expect(throws: ARMClientError.self) {
-                _ = try await Self.client(url, maxRetries: 0).getProfile(subscription: Self.subscription, group: Self.group, name: "p")
+            // No answer at all (nothing listens): a transport failure, retried, then the caller's.
+            let nowhere = ARMClient(
+                configuration: .init(
+                    resourceManagerEndpoint: "http://127.0.0.1:1", scope: ARMServer.audience + ".default", maxRetries: 2,
+                    backoff: Backoff(duration: .milliseconds(5), factor: 1, jitter: 0, steps: 3),
+                    // AsyncHTTPClient keeps trying to connect until the request's deadline.
+                    timeout: .milliseconds(500)),
+                credential: nil, logger: Self.quiet)
+            let refused = await #expect(throws: ARMClientError.self) {
+                _ = try await nowhere.getProfile(subscription: Self.subscription, group: Self.group, name: "p")
             }
-            if case .transport = dropped {} else { Issue.record("expected a transport error, got \(String(describing: dropped))") }
+            if case .transport = refused {} else { Issue.record("expected a transport error, got \(String(describing: refused))") }
+            #expect(refused?.status == nil, "no status: not an answer")
         }
     }
 
