@@ -130,6 +130,12 @@ public final class ARMStore: Sendable {
         state.withLock { $0.profiles.removeValue(forKey: ProfileKey(subscription, group, name)) != nil }
     }
 
+    /// Deletes an endpoint behind the controllers' backs; false when absent.
+    @discardableResult
+    public func removeEndpoint(_ name: String, profile: String, group: String, subscription: String) -> Bool {
+        (try? deleteEndpoint(subscription: subscription, group: group, profile: profile, name: name)) ?? false
+    }
+
     public var profiles: [Profile] {
         state.withLock { Array($0.profiles.values) }.sorted { ($0.subscription, $0.group, $0.name) < ($1.subscription, $1.group, $1.name) }
     }

@@ -21,7 +21,8 @@ import Logging
 //   endpoints, sorted by name (the reference's order is not deterministic).
 // - The cleanup finalizer comes before the first endpoint write; deletion removes this
 //   backend's endpoints when the profile is still there.
-// - Differences from the reference: status written only on change; no metrics-cleanup finalizer.
+// - Differences from the reference: status written only on change; no metrics-cleanup finalizer;
+//   Azure is read again every `resync` (default 5 min), repairing endpoints changed out of band.
 
 public struct TrafficManagerBackendReconciler: Reconciler {
     public static let name = "trafficmanagerbackend"
@@ -33,11 +34,16 @@ public struct TrafficManagerBackendReconciler: Reconciler {
     let profiles: InformerStore<TrafficManagerProfile>
     let serviceImports: InformerStore<ServiceImport>
     let exports: InformerStore<InternalServiceExport>
+    /// How often an accepted backend's endpoints are read from Azure again, so that an endpoint
+    /// edited or deleted there out of band is repaired (the reference waits for a change here).
+    let resync: Duration
 
     static let byProfile = "fleet.tm.profile"
     static let byBackend = "fleet.tm.backend"
 
-    public static func make(_ context: HubAgentContext, arm: ARMConnection, subscription: String) -> Controller<TrafficManagerBackendReconciler> {
+    public static func make(
+        _ context: HubAgentContext, arm: ARMConnection, subscription: String, resync: Duration = .seconds(300)
+    ) -> Controller<TrafficManagerBackendReconciler> {
         let informers = context.informers
         let backends = informers.informer(for: TrafficManagerBackend.self).store
         backends.addIndex(named: byProfile) { ["\($0.metadata.namespace ?? "")/\($0.spec.profile.name)"] }
@@ -57,7 +63,7 @@ public struct TrafficManagerBackendReconciler: Reconciler {
                     context: context, connection: arm, subscription: subscription, backends: backends,
                     profiles: informers.informer(for: TrafficManagerProfile.self).store,
                     serviceImports: informers.informer(for: ServiceImport.self).store,
-                    exports: informers.informer(for: InternalServiceExport.self).store))
+                    exports: informers.informer(for: InternalServiceExport.self).store, resync: resync))
     }
 
     private typealias Reason = TrafficManagerBackendConditions.Reason
@@ -196,7 +202,7 @@ public struct TrafficManagerBackendReconciler: Reconciler {
         }
         // Azure refusals (e.g. a 403 until a role is assigned) are retried with backoff.
         if !refused.isEmpty { return .requeueWithBackoff }
-        return .done
+        return .requeue(after: resync)
     }
 
     /// Deletes this backend's endpoints among `existing` whose names are not in `keeping`.

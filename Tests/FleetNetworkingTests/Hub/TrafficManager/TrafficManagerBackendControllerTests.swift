@@ -13,7 +13,8 @@ import Testing
 
 // hub/trafficmanagerbackend against the ARM-compatible server and a real hub (reference-
 // controllers §7.14, translated to state): one endpoint per valid exporting cluster with the
-// weights split by export weight; export-weight changes; an invalid cluster (internal load
+// weights split by export weight; export-weight changes; an endpoint deleted in Azure repaired;
+// an invalid cluster (internal load
 // balancer) reported and its endpoint removed; a second backend for the same service refused by
 // Azure (one target per profile); weight 0; deletion.
 
@@ -45,7 +46,7 @@ import Testing
             for (name, label) in [("pip-1", "app-m1"), ("pip-2", "app-m2")] {
                 server.store.putPublicIP(.init(name: name, ipAddress: "127.20\(name.suffix(1)).0.1", dnsLabel: label), group: P.group, subscription: P.subscription)
             }
-            let backendController = TrafficManagerBackendReconciler.make(context, arm: ARMConnection(arm), subscription: P.subscription)
+            let backendController = TrafficManagerBackendReconciler.make(context, arm: ARMConnection(arm), subscription: P.subscription, resync: .seconds(1))
             try await fleet.whileRunning([{ try await backendController.run() }]) {
                 let hub = fleet.hub.client
                 let profiles = hub.api(TrafficManagerProfile.self, namespace: Self.namespace)
@@ -95,6 +96,11 @@ import Testing
                 // The export weight changes: 5 and 5.
                 _ = try await update(exports2, DerivedNames.hubObjectName(namespace: Self.namespace, name: "app")) { $0.spec?.weight = 1 }
                 try await eventually("weights 5 and 5") { azureWeights() == ["m1": 5, "m2": 5] }
+
+                // An endpoint deleted in Azure out of band comes back at the next resync.
+                let m1Endpoint = "fleet-\(backend.metadata.uid ?? "")#app#m1"
+                #expect(server.store.removeEndpoint(m1Endpoint, profile: azureName, group: P.group, subscription: P.subscription))
+                try await eventually("the deleted endpoint is repaired", timeout: .seconds(15)) { azureWeights() == ["m1": 5, "m2": 5] }
 
                 // m2's Service becomes an internal load balancer: invalid, its endpoint goes.
                 _ = try await update(exports2, DerivedNames.hubObjectName(namespace: Self.namespace, name: "app")) { $0.spec?.isInternalLoadBalancer = true }
