@@ -101,9 +101,13 @@ import Testing
 
     @Test func aTieBetweenNewExportsGoesToTheSmallerClusterName() async throws {
         try await Hub.run { fleet, context in
-            // d is created first; with equal exportedSince, c still wins by name.
-            try await Hub.export(fleet, cluster: "d", ports: Self.other, since: 5000)
-            try await Hub.export(fleet, cluster: "c", ports: Self.web, since: 5000)
+            // d is created first; with equal exportedSince, c still wins by name. The stamp lies
+            // ahead of both creations: the hub counts an export from no earlier than its own
+            // record (creationTimestamp, whole seconds), and two creates that straddle a second
+            // would otherwise not tie (seen once in CI).
+            let since = Int64(Date().timeIntervalSince1970) + 3600
+            try await Hub.export(fleet, cluster: "d", ports: Self.other, since: since)
+            try await Hub.export(fleet, cluster: "c", ports: Self.web, since: since)
             try await Hub.whileControllersRun(fleet, context) {
                 try await eventually("c wins the tie") {
                     let clusters = try await Hub.serviceImport(fleet)?.status?.clusterNames
