@@ -104,10 +104,9 @@ public struct HubInternalServiceExportController: Reconciler {
             try await syncClusterSetImports(of: key, resolution: nil)
             if var existing = serviceImport, !existing.metadata.isDeleting {
                 if !(existing.status?.clusters ?? []).isEmpty {
-                    let base = existing
-                    existing.status = ServiceImportStatus()
-                    existing = try await serviceImports.replaceStatus(existing)
-                    caches.serviceImportWrites.expectUpdated(key, from: base.metadata, to: existing.metadata)
+                    var cleared = existing
+                    cleared.status = ServiceImportStatus()
+                    existing = try await caches.serviceImportWrites.write(over: existing) { [cleared] in try await serviceImports.replaceStatus(cleared) }
                 }
                 context.record(
                     .normal, reason: HubEventReasons.noExportedService,
@@ -171,10 +170,9 @@ public struct HubInternalServiceExportController: Reconciler {
         var desired = resolution.status
         desired.ips = current.status?.ips
         if current.status != desired {
-            let base = current
-            current.status = desired
-            current = try await serviceImports.replaceStatus(current)
-            caches.serviceImportWrites.expectUpdated(key, from: base.metadata, to: current.metadata)
+            var resolved = current
+            resolved.status = desired
+            current = try await caches.serviceImportWrites.write(over: current) { [resolved] in try await serviceImports.replaceStatus(resolved) }
             context.record(
                 .normal, reason: HubEventReasons.successfulUpdateStatus,
                 message: "service \(key) is exported by \(resolution.clusters.joined(separator: ", "))", about: current)

@@ -103,9 +103,9 @@ public struct HubInternalServiceImportController: Reconciler {
             }
             serviceImport.metadata.annotations = annotations.isEmpty ? nil : annotations
             do {
-                let base = serviceImport
-                serviceImport = try await context.hub.api(ServiceImport.self, namespace: key.namespace).replace(serviceImport)
-                caches.serviceImportWrites.expectUpdated(key, from: base.metadata, to: serviceImport.metadata)
+                serviceImport = try await caches.serviceImportWrites.write(over: serviceImport) { [serviceImport] in
+                    try await context.hub.api(ServiceImport.self, namespace: key.namespace).replace(serviceImport)
+                }
             } catch let error as KubeClientError where error.isNotFound {
                 for importer in importers { try await clear(importer.claim) }
                 return

@@ -201,16 +201,7 @@ struct ServiceExportReconciler: Reconciler {
         if !takenOver { try await internalExportAPI.deleteIgnoringNotFound(internalName) }
         var updated = export
         updated.metadata.removeFinalizer(FleetFinalizers.serviceExportCleanup)
-        return try await write(updated, over: export) { try await exportAPI.replace($0) }
-    }
-
-    /// Writes `updated` (read as `base`) and remembers that the cache may still show `base`.
-    private func write(
-        _ updated: ServiceExport, over base: ServiceExport, _ request: (ServiceExport) async throws -> ServiceExport
-    ) async throws -> ServiceExport {
-        let result = try await request(updated)
-        written.expectUpdated(ObjectKey(base), from: base.metadata, to: result.metadata)
-        return result
+        return try await written.write(over: export) { try await exportAPI.replace(updated) }
     }
 
     /// Adds the finalizer and refreshes the latency stamp (annotations `last-seen-resource-version`
@@ -234,7 +225,7 @@ struct ServiceExportReconciler: Reconciler {
         }
         updated.metadata.addFinalizer(FleetFinalizers.serviceExportCleanup)
         guard updated.metadata != export.metadata else { return (export, stamp) }
-        return (try await write(updated, over: export) { try await exportAPI.replace($0) }, stamp)
+        return (try await written.write(over: export) { try await exportAPI.replace(updated) }, stamp)
     }
 
     /// `Valid=True`, with the hub's verdict on the export (`Conflict`, and the `Ready` and
@@ -265,7 +256,7 @@ struct ServiceExportReconciler: Reconciler {
         guard validChanged || conflictAdded || changes.any else { return export }
         var updated = export
         updated.status = ServiceExportStatus(conditions: conditions)
-        updated = try await write(updated, over: export) { try await exportAPI.replaceStatus($0) }
+        updated = try await written.write(over: export) { try await exportAPI.replaceStatus(updated) }
         if validChanged {
             record(.normal, MemberEventReasons.validServiceExport, "service \(key) is valid for export", about: updated)
         }
@@ -332,7 +323,7 @@ struct ServiceExportReconciler: Reconciler {
         guard changed || changes.any else { return }
         var updated = export
         updated.status = ServiceExportStatus(conditions: conditions)
-        updated = try await write(updated, over: export) { try await exportAPI.replaceStatus($0) }
+        updated = try await written.write(over: export) { try await exportAPI.replaceStatus(updated) }
         if changed { record(event.0, event.1, event.2, about: updated) }
         verdict?.recordEvents(changes, about: updated, events: context.memberEvents)
     }

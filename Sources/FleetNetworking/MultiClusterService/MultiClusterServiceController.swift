@@ -85,7 +85,7 @@ public struct MultiClusterServiceReconciler: Reconciler {
         let finalizerAdded = mcs.metadata.addFinalizer(FleetFinalizers.serviceResourcesCleanup)
         if desiredLabels != labels || finalizerAdded {
             mcs.metadata.labels = desiredLabels.isEmpty ? nil : desiredLabels
-            mcs = try await write(mcs, over: mcs) { try await mcsAPI(key.namespace).replace($0) }
+            mcs = try await written.write(over: mcs) { [mcs] in try await mcsAPI(key.namespace).replace(mcs) }
         }
         guard !importName.isEmpty else {
             try await writeStatus(of: mcs, valid: false, loadBalancer: LoadBalancerStatus())
@@ -107,7 +107,7 @@ public struct MultiClusterServiceReconciler: Reconciler {
             if let name = mcs.metadata.labels?[FleetLabels.derivedService] {
                 try await deleteDerivedService(named: name, of: key)
                 mcs.metadata.labels?[FleetLabels.derivedService] = nil
-                mcs = try await write(mcs, over: mcs) { try await mcsAPI(key.namespace).replace($0) }
+                mcs = try await written.write(over: mcs) { [mcs] in try await mcsAPI(key.namespace).replace(mcs) }
             }
             for service in derivedServices(of: key) { try await deleteService(named: service.metadata.name ?? "") }
             try await writeStatus(of: mcs, valid: false, loadBalancer: LoadBalancerStatus())
@@ -133,7 +133,7 @@ public struct MultiClusterServiceReconciler: Reconciler {
         }
         if mcs.metadata.labels?[FleetLabels.derivedService] != name {
             mcs.metadata.labels = (mcs.metadata.labels ?? [:]).merging([FleetLabels.derivedService: name]) { $1 }
-            mcs = try await write(mcs, over: mcs) { try await mcsAPI(key.namespace).replace($0) }
+            mcs = try await written.write(over: mcs) { [mcs] in try await mcsAPI(key.namespace).replace(mcs) }
         }
         let ports = (serviceImport?.status?.ports ?? []).map(\.servicePort)
         let service = try await ensureDerivedService(named: name, for: mcs, key: key, ports: ports)
@@ -283,16 +283,6 @@ public struct MultiClusterServiceReconciler: Reconciler {
         return ["1", "t", "T", "TRUE", "true", "True"].contains(value)
     }
 
-    /// Writes `updated` (read as `base`) and remembers that the cache may still show `base`.
-    private func write(
-        _ updated: MultiClusterService, over base: MultiClusterService,
-        _ request: (MultiClusterService) async throws -> MultiClusterService
-    ) async throws -> MultiClusterService {
-        let result = try await request(updated)
-        written.expectUpdated(ObjectKey(base), from: base.metadata, to: result.metadata)
-        return result
-    }
-
     // MARK: Status
 
     /// Writes the Valid condition and load balancer when they differ from the stored ones.
@@ -312,7 +302,7 @@ public struct MultiClusterServiceReconciler: Reconciler {
         guard changed else { return }
         var updated = mcs
         updated.status = status
-        _ = try await write(updated, over: mcs) { try await mcsAPI(mcs.metadata.namespace ?? "").replaceStatus($0) }
+        _ = try await written.write(over: mcs) { try await mcsAPI(mcs.metadata.namespace ?? "").replaceStatus(updated) }
         if valid, !wasValid {
             context.memberEvents.emit(
                 .normal, reason: MultiClusterServiceEvents.foundValidService,
@@ -351,7 +341,7 @@ public struct MultiClusterServiceReconciler: Reconciler {
             message: "unimported the service: deleted its service import and derived service", about: mcs)
         mcs.metadata.removeFinalizer(FleetFinalizers.serviceResourcesCleanup)
         do {
-            _ = try await write(mcs, over: original) { try await mcsAPI(key.namespace).replace($0) }
+            _ = try await written.write(over: original) { [mcs] in try await mcsAPI(key.namespace).replace(mcs) }
         } catch let error as KubeClientError where error.isNotFound {}
         return .done
     }

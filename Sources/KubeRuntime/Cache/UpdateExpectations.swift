@@ -60,6 +60,14 @@ public final class UpdateExpectations: Sendable {
         }
     }
 
+    /// Writes with `request` over `base` (the version the controller read, e.g. a replace or a
+    /// status replace) and records that the cache may still show `base`.
+    public func write<Object: Resource>(over base: Object, _ request: () async throws -> Object) async throws -> Object {
+        let result = try await request()
+        expectUpdated(ObjectKey(base), from: base.metadata, to: result.metadata)
+        return result
+    }
+
     /// Whether `object` is a version this controller has already replaced (its cache lags).
     public func isSuperseded(_ key: ObjectKey, _ metadata: ObjectMeta) -> Bool {
         guard let version = metadata.resourceVersion else { return false }
