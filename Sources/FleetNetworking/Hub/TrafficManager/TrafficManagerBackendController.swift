@@ -21,8 +21,9 @@ import Logging
 //   endpoints, sorted by name (the reference's order is not deterministic).
 // - The cleanup finalizer comes before the first endpoint write; deletion removes this
 //   backend's endpoints when the profile is still there.
-// - Differences from the reference: status written only on change; no metrics-cleanup finalizer;
-//   Azure is read again every `resync` (default 5 min), repairing endpoints changed out of band.
+// - Differences from the reference: status written only on change; Azure is read again every
+//   `resync` (default 5 min), repairing endpoints changed out of band. The reference's status
+//   metric is not emitted yet, so there is no metrics-cleanup finalizer either.
 
 public struct TrafficManagerBackendReconciler: Reconciler {
     public static let name = "trafficmanagerbackend"
@@ -37,6 +38,8 @@ public struct TrafficManagerBackendReconciler: Reconciler {
     /// How often an accepted backend's endpoints are read from Azure again, so that an endpoint
     /// edited or deleted there out of band is repaired (the reference waits for a change here).
     let resync: Duration
+    /// Versions this controller's own writes replaced that the cache may still show.
+    let written = UpdateExpectations()
 
     static let byProfile = "fleet.tm.profile"
     static let byBackend = "fleet.tm.backend"
@@ -45,10 +48,17 @@ public struct TrafficManagerBackendReconciler: Reconciler {
         _ context: HubAgentContext, arm: ARMConnection, subscription: String, resync: Duration = .seconds(300)
     ) -> Controller<TrafficManagerBackendReconciler> {
         let informers = context.informers
-        let backends = informers.informer(for: TrafficManagerBackend.self).store
+        let backendInformer = informers.informer(for: TrafficManagerBackend.self)
+        let backends = backendInformer.store
         backends.addIndex(named: byProfile) { ["\($0.metadata.namespace ?? "")/\($0.spec.profile.name)"] }
         backends.addIndex(named: byBackend) { ["\($0.metadata.namespace ?? "")/\($0.spec.backend.name)"] }
         let keys: @Sendable (String, String) -> [ObjectKey] = { index, value in backends.byIndex(index, value: value).map { ObjectKey($0) } }
+        let reconciler = TrafficManagerBackendReconciler(
+            context: context, connection: arm, subscription: subscription, backends: backends,
+            profiles: informers.informer(for: TrafficManagerProfile.self).store,
+            serviceImports: informers.informer(for: ServiceImport.self).store,
+            exports: informers.informer(for: InternalServiceExport.self).store, resync: resync)
+        reconciler.written.observe(backendInformer)
         return ControllerBuilder(name: name)
             .for(TrafficManagerBackend.self, in: informers)
             .watches(TrafficManagerProfile.self, in: informers) { keys(byProfile, "\($0.metadata.namespace ?? "")/\($0.metadata.name ?? "")") }
@@ -58,12 +68,7 @@ public struct TrafficManagerBackendReconciler: Reconciler {
                 return keys(byBackend, "\(reference.namespace)/\(reference.name)")
             }
             .logger(context.logger)
-            .build(
-                reconciler: TrafficManagerBackendReconciler(
-                    context: context, connection: arm, subscription: subscription, backends: backends,
-                    profiles: informers.informer(for: TrafficManagerProfile.self).store,
-                    serviceImports: informers.informer(for: ServiceImport.self).store,
-                    exports: informers.informer(for: InternalServiceExport.self).store, resync: resync))
+            .build(reconciler: reconciler)
     }
 
     private typealias Reason = TrafficManagerBackendConditions.Reason
@@ -75,6 +80,8 @@ public struct TrafficManagerBackendReconciler: Reconciler {
     public func reconcile(_ key: ObjectKey) async throws -> ReconcileResult {
         let arm = try await connection.client()
         guard let backend = backends.get(key) else { return .done }
+        // The cache still shows a version this controller replaced: the event of its write comes.
+        guard !written.isSuperseded(key, backend.metadata) else { return .done }
         if backend.metadata.isDeleting { return try await delete(backend) }
         let namespace = backend.metadata.namespace ?? ""
         let profileName = backend.spec.profile.name
@@ -154,7 +161,7 @@ public struct TrafficManagerBackendReconciler: Reconciler {
 
         var writable = backend
         if writable.metadata.addFinalizer(FleetFinalizers.trafficManagerBackendCleanup) {
-            writable = try await api(backend).replace(writable)
+            writable = try await written.write(over: backend) { [writable] in try await api(backend).replace(writable) }
         }
         try await removeEndpoints(existing, keeping: Set(desired.map { $0.name.lowercased() }), backend: writable, profile: azureName, group: group)
 
@@ -244,7 +251,7 @@ public struct TrafficManagerBackendReconciler: Reconciler {
         guard changed else { return }
         var updated = backend
         updated.status = current
-        _ = try await api(backend).replaceStatus(updated)
+        _ = try await written.write(over: backend) { try await api(backend).replaceStatus(updated) }
     }
 
     private func delete(_ backend: TrafficManagerBackend) async throws -> ReconcileResult {

@@ -21,8 +21,9 @@ import Synchronization
 // - Differences from the reference: the status is written only when it changes; a profile
 //   programmed at its generation is checked against Azure again every `resync` (default 5 min)
 //   so a change made in Azure out of band is repaired then, not at the next spec change (the
-//   reference watches generation changes only); no metrics-cleanup finalizer (one write less;
-//   the series goes with the deletion event).
+//   reference watches generation changes only). The reference's status metric
+//   (`fleet_networking_traffic_manager_profile_status_last_timestamp_seconds`) is not emitted
+//   yet, so there is no metrics-cleanup finalizer either.
 
 public struct TrafficManagerProfileReconciler: Reconciler {
     public static let name = "trafficmanagerprofile"
@@ -32,6 +33,8 @@ public struct TrafficManagerProfileReconciler: Reconciler {
     let subscription: String
     let profiles: InformerStore<TrafficManagerProfile>
     let resync: Duration
+    /// Versions this controller's own writes replaced that the cache may still show.
+    let written: UpdateExpectations
     /// Profiles programmed at a generation, and when Azure was last seen to match.
     let verified = VerifiedProfiles()
 
@@ -46,13 +49,16 @@ public struct TrafficManagerProfileReconciler: Reconciler {
     public static func make(
         _ context: HubAgentContext, arm: ARMConnection, subscription: String, resync: Duration = .seconds(300)
     ) -> Controller<TrafficManagerProfileReconciler> {
-        ControllerBuilder(name: name)
+        let informer = context.informers.informer(for: TrafficManagerProfile.self)
+        let written = UpdateExpectations()
+        written.observe(informer)
+        return ControllerBuilder(name: name)
             .for(TrafficManagerProfile.self, in: context.informers)
             .logger(context.logger)
             .build(
                 reconciler: TrafficManagerProfileReconciler(
-                    context: context, connection: arm, subscription: subscription,
-                    profiles: context.informers.informer(for: TrafficManagerProfile.self).store, resync: resync))
+                    context: context, connection: arm, subscription: subscription, profiles: informer.store, resync: resync,
+                    written: written))
     }
 
     private func api(_ profile: TrafficManagerProfile) -> ResourceAPI<TrafficManagerProfile> {
@@ -65,6 +71,8 @@ public struct TrafficManagerProfileReconciler: Reconciler {
             _ = verified.withLock { $0.removeValue(forKey: key) }
             return .done
         }
+        // The cache still shows a version this controller replaced: the event of its write comes.
+        guard !written.isSuperseded(key, profile.metadata) else { return .done }
         if profile.metadata.isDeleting { return try await delete(profile, key: key) }
         if let last = verified.withLock({ $0[key] }), last.uid == profile.metadata.uid, last.generation == profile.metadata.generation,
             ContinuousClock.now - last.at < resync
@@ -92,7 +100,7 @@ public struct TrafficManagerProfileReconciler: Reconciler {
 
         var writable = profile
         if writable.metadata.addFinalizer(FleetFinalizers.trafficManagerProfileCleanup) {
-            writable = try await api(profile).replace(writable)
+            writable = try await written.write(over: profile) { [writable] in try await api(profile).replace(writable) }
         }
         let written: JSONValue
         do {
@@ -147,7 +155,7 @@ public struct TrafficManagerProfileReconciler: Reconciler {
         guard changed else { return }
         var updated = profile
         updated.status = status
-        _ = try await api(profile).replaceStatus(updated)
+        _ = try await written.write(over: profile) { try await api(profile).replaceStatus(updated) }
     }
 
     private func delete(_ profile: TrafficManagerProfile, key: ObjectKey) async throws -> ReconcileResult {

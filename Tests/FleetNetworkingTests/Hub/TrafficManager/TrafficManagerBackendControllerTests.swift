@@ -87,10 +87,10 @@ import Testing
                 // No write while Azure matches: touching the backend changes nothing in Azure.
                 let endpointPuts: @Sendable () -> Int = { server.store.requests.filter { $0.method == "PUT" && $0.path.contains("AzureEndpoints") }.count }
                 let putsBefore = endpointPuts()
+                let profileGets: @Sendable () -> Int = { server.store.requests.filter { $0.method == "GET" && $0.path.hasSuffix(azureName) }.count }
+                let getsBefore = profileGets()
                 _ = try await update(backends, "app-backend") { $0.metadata.labels = ["touched": "yes"] }
-                try await eventually("the touched backend was reconciled (a GET)") {
-                    server.store.requests.last { $0.method == "GET" }.map { _ in true } ?? false
-                }
+                try await eventually("the touched backend was reconciled again (it read the profile)") { profileGets() > getsBefore }
                 #expect(endpointPuts() == putsBefore)
 
                 // The export weight changes: 5 and 5.
