@@ -62,8 +62,24 @@ public final class ARMServer: Service, Sendable {
             configuration: .init(address: .hostname(host, port: requestedPort), serverName: nil),
             onServerRunning: { [weak self] channel in self?.markListening(port: channel.localAddress?.port ?? 0) },
             logger: logger)
+        // As the embedded API server does: the HTTP server always stops gracefully, also when this
+        // task is cancelled. Cancelling NIO's serving task while an accepted connection is still
+        // buffered traps in NIOAsyncWriter (apple/swift-nio#3481), so it runs in a service group
+        // of its own, in a task that does not inherit cancellation, and a graceful shutdown or a
+        // cancellation of `run()` asks that group to shut down gracefully.
+        let serving = ServiceGroup(configuration: .init(services: [.init(service: app)], logger: logger))
+        let server = Task { try await serving.run() }
+        let stop: @Sendable () -> Void = { Task { await serving.triggerGracefulShutdown() } }
         do {
-            try await app.runService()
+            try await withTaskCancellationHandler {
+                try await withGracefulShutdownHandler {
+                    try await server.value
+                } onGracefulShutdown: {
+                    stop()
+                }
+            } onCancel: {
+                stop()
+            }
         } catch {
             let waiters = listening.withLock { state in
                 defer { state.waiters = [] }
