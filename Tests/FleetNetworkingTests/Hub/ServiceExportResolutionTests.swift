@@ -177,8 +177,10 @@ import Testing
                     let b = try await Hub.isConflicted(fleet, cluster: "b")
                     return clusters == ["a", "b"] && b == false
                 }
-                // The incumbent changing its ports (and so becoming the newest export) loses.
-                try await Hub.setPorts(fleet, cluster: "a", ports: Self.other, since: 3000)
+                // The incumbent changing its ports (and so becoming the newest export) loses. Its new
+                // stamp must lie after the hub's record of b (creationTimestamp, whole seconds): a
+                // stamp from 1970 counts from a's own creation, which ties with or precedes b's.
+                try await Hub.setPorts(fleet, cluster: "a", ports: Self.other, since: Int64(Date().timeIntervalSince1970) + 3600)
                 try await eventually("a is in conflict, b alone") {
                     let clusters = try await Hub.serviceImport(fleet)?.status?.clusterNames
                     let a = try await Hub.isConflicted(fleet, cluster: "a")
