@@ -31,7 +31,7 @@ import Testing
             var request = HTTPClientRequest(url: profile)
             request.method = .PUT
             request.body = .bytes(ByteBuffer(bytes: T.newProfile(relativeName: "p").serialized()))
-            let throttled = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+            let throttled = try await T.http.execute(request, timeout: .seconds(10))
             #expect(throttled.status.code == 429)
             #expect(throttled.headers.first(name: "Retry-After") == "7")
             _ = try await throttled.body.collect(upTo: 1 << 16)
@@ -90,7 +90,7 @@ import Testing
             #expect(try await T.send(.GET, imds).status == 400)
             var request = HTTPClientRequest(url: imds)
             request.headers.add(name: "Metadata", value: "true")
-            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+            let response = try await T.http.execute(request, timeout: .seconds(10))
             let managed = try JSONValue(parsing: Array(try await response.body.collect(upTo: 1 << 16).readableBytesView))
             #expect(response.status.code == 200)
             #expect(managed.objectValue?["expires_in"]?.stringValue == "3599")
@@ -119,7 +119,7 @@ import Testing
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
         request.body = .bytes(ByteBuffer(string: form))
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        let response = try await T.http.execute(request, timeout: .seconds(10))
         let bytes = try await response.body.collect(upTo: 1 << 16)
         return T.Answer(
             status: Int(response.status.code), body: try JSONValue(parsing: Array(bytes.readableBytesView)), errorCode: nil, headerCode: nil)
@@ -130,7 +130,7 @@ import Testing
         request.method = method
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
         if let body { request.body = .bytes(ByteBuffer(bytes: body.serialized())) }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        let response = try await T.http.execute(request, timeout: .seconds(10))
         let bytes = try await response.body.collect(upTo: 1 << 20)
         let json: JSONValue? = bytes.readableBytes == 0 ? nil : try JSONValue(parsing: Array(bytes.readableBytesView))
         return T.Answer(

@@ -25,6 +25,10 @@ import Testing
         var headerCode: String?
     }
 
+    /// The HTTP client of the running test: its own, shut down before the server stops, so that
+    /// no connection is being accepted while the server shuts down.
+    @TaskLocal static var http: HTTPClient = .shared
+
     /// Runs `body` against a fresh server with resource group `fleet-rg` in `sub-1`.
     static func withServer(pageSize: Int = 50, _ body: (ARMServer, String) async throws -> Void) async throws {
         var logger = Logger(label: "arm-test")
@@ -36,7 +40,16 @@ import Testing
         let running = Task { try await group.run() }
         defer { running.cancel() }
         let url = try await server.url()
-        try await body(server, url)
+        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        do {
+            try await $http.withValue(http) { try await body(server, url) }
+        } catch {
+            try? await http.shutdown()
+            await group.triggerGracefulShutdown()
+            _ = await running.result
+            throw error
+        }
+        try await http.shutdown()
         await group.triggerGracefulShutdown()
         _ = await running.result
     }
@@ -49,7 +62,7 @@ import Testing
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: body.serialized()))
         }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        let response = try await Self.http.execute(request, timeout: .seconds(10))
         let bytes = try await response.body.collect(upTo: 1 << 20)
         let json: JSONValue? = bytes.readableBytes == 0 ? nil : try JSONValue(parsing: Array(bytes.readableBytesView))
         return Answer(
@@ -144,7 +157,7 @@ import Testing
             var garbage = HTTPClientRequest(url: url + Self.profiles + "/d" + Self.version)
             garbage.method = .PUT
             garbage.body = .bytes(ByteBuffer(string: "{not json"))
-            let response = try await HTTPClient.shared.execute(garbage, timeout: .seconds(10))
+            let response = try await Self.http.execute(garbage, timeout: .seconds(10))
             #expect(response.status.code == 400)
             let noName = try await Self.send(.PUT, url + Self.profiles + "/d" + Self.version, .object(["properties": .object([:])]))
             #expect(noName.status == 400)

@@ -1,4 +1,5 @@
 import ARMServer
+import AsyncHTTPClient
 import AzureClient
 import Foundation
 import KubeClient
@@ -22,6 +23,10 @@ import Testing
         return logger
     }
 
+    /// The HTTP client of the running test: its own, shut down before the server stops, so that
+    /// no connection is being accepted while the server shuts down.
+    @TaskLocal static var http: HTTPClient = .shared
+
     static func withServer(
         pageSize: Int = 50, identities: ARMIdentities = ARMIdentities(), _ body: (ARMServer, String) async throws -> Void
     ) async throws {
@@ -31,7 +36,17 @@ import Testing
         let services = ServiceGroup(configuration: .init(services: [.init(service: server)], logger: quiet))
         let running = Task { try await services.run() }
         defer { running.cancel() }
-        try await body(server, try await server.url())
+        let url = try await server.url()
+        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        do {
+            try await $http.withValue(http) { try await body(server, url) }
+        } catch {
+            try? await http.shutdown()
+            await services.triggerGracefulShutdown()
+            _ = await running.result
+            throw error
+        }
+        try await http.shutdown()
         await services.triggerGracefulShutdown()
         _ = await running.result
     }
@@ -42,7 +57,7 @@ import Testing
                 resourceManagerEndpoint: url, scope: ARMServer.audience + ".default", userAgent: "fleet-hub-net-controller-manager",
                 maxRetries: maxRetries, backoff: Backoff(duration: .milliseconds(5), factor: 2, jitter: 0, steps: 4),
                 maximumRetryAfter: .seconds(5)),
-            credential: credential, logger: quiet)
+            credential: credential, http: http, logger: quiet)
     }
 
     static func profile(_ relativeName: String) -> JSONValue {
@@ -180,7 +195,7 @@ import Testing
 
             // Client secret, cached: two calls, one token (a 60 s token is fetched again only
             // once less than 30 s are left).
-            let adCredential = AzureADCredential(authorityHost: url, tenantID: "t1", clientID: "hub-app", secret: .clientSecret("s3cret"))
+            let adCredential = AzureADCredential(authorityHost: url, tenantID: "t1", clientID: "hub-app", secret: .clientSecret("s3cret"), http: Self.http)
             let hub = Self.client(url, credential: CachingCredential(adCredential))
             _ = try await hub.listPublicIPs(subscription: Self.subscription, group: Self.group)
             _ = try await hub.listPublicIPs(subscription: Self.subscription, group: Self.group)
@@ -195,7 +210,7 @@ import Testing
             }
 
             // A wrong secret: the call fails with an authentication error naming Azure AD's answer.
-            let wrong = Self.client(url, credential: AzureADCredential(authorityHost: url, tenantID: "t1", clientID: "hub-app", secret: .clientSecret("x")))
+            let wrong = Self.client(url, credential: AzureADCredential(authorityHost: url, tenantID: "t1", clientID: "hub-app", secret: .clientSecret("x"), http: Self.http))
             let refused = await #expect(throws: ARMClientError.self) {
                 _ = try await wrong.listPublicIPs(subscription: Self.subscription, group: Self.group)
             }
@@ -206,17 +221,17 @@ import Testing
             try Data("eyJ.projected.sa-token\n".utf8).write(to: file)
             defer { try? FileManager.default.removeItem(at: file) }
             let workload = Self.client(
-                url, credential: AzureADCredential(authorityHost: url, tenantID: "t1", clientID: "member-wi", secret: .federatedTokenFile(file.path)))
+                url, credential: AzureADCredential(authorityHost: url, tenantID: "t1", clientID: "member-wi", secret: .federatedTokenFile(file.path), http: Self.http))
             _ = try await workload.listPublicIPs(subscription: Self.subscription, group: Self.group)
             let missingFile = Self.client(
-                url, credential: AzureADCredential(authorityHost: url, tenantID: "t1", clientID: "member-wi", secret: .federatedTokenFile("/nonexistent/token")))
+                url, credential: AzureADCredential(authorityHost: url, tenantID: "t1", clientID: "member-wi", secret: .federatedTokenFile("/nonexistent/token"), http: Self.http))
             let unreadable = await #expect(throws: ARMClientError.self) {
                 _ = try await missingFile.listPublicIPs(subscription: Self.subscription, group: Self.group)
             }
             #expect("\(unreadable.map { "\($0)" } ?? "")".contains("/nonexistent/token"))
 
             // Managed identity through IMDS (the server plays the metadata service too).
-            let managed = Self.client(url, credential: ManagedIdentityCredential(endpoint: url, identity: "member-mi"))
+            let managed = Self.client(url, credential: ManagedIdentityCredential(endpoint: url, identity: "member-mi", http: Self.http))
             _ = try await managed.listPublicIPs(subscription: Self.subscription, group: Self.group)
             #expect(server.store.requests.filter { $0.path.hasSuffix("publicIPAddresses") && $0.status == 200 }.count >= 6)
         }

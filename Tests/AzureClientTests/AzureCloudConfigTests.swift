@@ -1,4 +1,5 @@
 import ARMServer
+import AsyncHTTPClient
 import AzureClient
 import Foundation
 import Testing
@@ -74,10 +75,10 @@ import Testing
             config.cloud = "AzureLocalFleet"
             config.resourceManagerEndpoint = url
             try config.validate()
-            let (configuration, credential) = try await AzureConnection.make(config, userAgent: "fleet-hub-net-controller-manager")
+            let (configuration, credential) = try await AzureConnection.make(config, userAgent: "fleet-hub-net-controller-manager", http: ARMClientTests.http)
             #expect(configuration.resourceManagerEndpoint == url)
             #expect(configuration.scope == ARMServer.audience + ".default")
-            let client = ARMClient(configuration: configuration, credential: credential, logger: ARMClientTests.quiet)
+            let client = ARMClient(configuration: configuration, credential: credential, http: ARMClientTests.http, logger: ARMClientTests.quiet)
             server.store.putPublicIP(.init(name: "pip", ipAddress: "127.201.0.1"), group: ARMClientTests.group, subscription: ARMClientTests.subscription)
             #expect(try await client.listPublicIPs(subscription: config.subscriptionID, group: config.resourceGroup).count == 1)
 
@@ -87,7 +88,7 @@ import Testing
             managed.useManagedIdentityExtension = true
             identities.register(clientID: "mi", credential: .managed)
             identities.grant("mi", group: ARMClientTests.group, subscription: ARMClientTests.subscription)
-            let (_, imds) = try await AzureConnection.make(managed, userAgent: "x", imdsEndpoint: url)
+            let (_, imds) = try await AzureConnection.make(managed, userAgent: "x", imdsEndpoint: url, http: ARMClientTests.http)
             #expect(try await imds.fetchToken(scope: configuration.scope).token.hasPrefix("token-"))
             var certificate = config
             certificate.aadClientSecret = ""

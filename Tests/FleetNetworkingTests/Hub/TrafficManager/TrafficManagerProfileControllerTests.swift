@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import ARMServer
 import AzureClient
 import FleetAPI
@@ -43,20 +44,39 @@ import Testing
         let serving = Task { try await services.run() }
         defer { serving.cancel() }
         let url = try await server.url()
+        // Its own HTTP client, shut down before the server stops, so that no connection is being
+        // accepted while the server shuts down.
+        let http = HTTPClient(eventLoopGroupProvider: .singleton)
         let arm = ARMClient(
             configuration: .init(
                 resourceManagerEndpoint: url, scope: ARMServer.audience + ".default", userAgent: "fleet-hub-net-controller-manager",
                 maxRetries: 0),
-            credential: CachingCredential(AzureADCredential(authorityHost: url, tenantID: "t1", clientID: "hub-app", secret: .clientSecret("s3cret"))),
-            logger: FleetTestbed.quiet)
+            credential: CachingCredential(
+                AzureADCredential(authorityHost: url, tenantID: "t1", clientID: "hub-app", secret: .clientSecret("s3cret"), http: http)),
+            http: http, logger: FleetTestbed.quiet)
+        do {
+            try await runHub(clusters: clusters, arm: arm, server: server, body)
+        } catch {
+            try? await http.shutdown()
+            await services.triggerGracefulShutdown()
+            _ = await serving.result
+            throw error
+        }
+        try await http.shutdown()
+        await services.triggerGracefulShutdown()
+        _ = await serving.result
+    }
+
+    private static func runHub(
+        clusters: [String], arm: ARMClient, server: ARMServer,
+        _ body: @Sendable (FleetTestbed, HubAgentContext, ARMServer, ARMClient) async throws -> Void
+    ) async throws {
         try await Hub.run(clusters: clusters) { fleet, context in
             let controller = TrafficManagerProfileReconciler.make(context, arm: ARMConnection(arm), subscription: subscription, resync: .seconds(1))
             try await fleet.whileRunning([{ await context.informers.run() }, { try await controller.run() }]) {
                 try await body(fleet, context, server, arm)
             }
         }
-        await services.triggerGracefulShutdown()
-        _ = await serving.result
     }
 
     static func programmed(_ profile: TrafficManagerProfile?) -> Condition? {
