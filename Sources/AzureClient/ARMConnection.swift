@@ -1,3 +1,4 @@
+import Logging
 import Synchronization
 
 /// An `ARMClient` made when first needed: the managers start before the cloud's endpoints are
@@ -23,5 +24,16 @@ public final class ARMConnection: Sendable {
         let client = try await resolve()
         resolved.withLock { $0 = client }
         return client
+    }
+}
+
+extension ARMConnection {
+    /// The connection a manager makes from its cloud config: the cloud's endpoints and the
+    /// credential are resolved on first use (a custom cloud's metadata endpoint may not answer yet).
+    public convenience init(cloud: AzureCloudConfig, userAgent: String, logger: Logger) {
+        self.init {
+            let (configuration, credential) = try await AzureConnection.make(cloud, userAgent: userAgent)
+            return ARMClient(configuration: configuration, credential: credential, logger: logger)
+        }
     }
 }

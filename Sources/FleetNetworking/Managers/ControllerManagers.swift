@@ -176,11 +176,11 @@ public final class MemberControllerManagers: Sendable {
             hub: hub, memberInformers: memberInformers, hubInformers: hubInformers,
             memberEvents: EventRecorder(client: member, component: component, host: identity, logger: logger),
             hubEvents: EventRecorder(client: hub, component: component, host: identity, logger: logger),
-            latency: LatencyMetrics(registry: registry.prometheus), logger: logger)
-        if configuration.agent == .memberNet, configuration.enableTrafficManagerFeature {
-            logger.warning(
-                "--enable-traffic-manager-feature=true: Azure Traffic Manager is not supported by this implementation; public IP lookups are skipped")
-        }
+            latency: LatencyMetrics(registry: registry.prometheus),
+            publicIPs: try PublicIPLookup.make(
+                enabled: configuration.agent == .memberNet && configuration.enableTrafficManagerFeature,
+                cloudConfigPath: configuration.cloudConfigPath, logger: logger),
+            logger: logger)
 
         let networking = configuration.enableNetworkingFeatures
         var hubControllers: [ControllerRunnable] = []

@@ -234,7 +234,7 @@ public struct MemberCommonOptions: ParsableArguments {
 
     func configuration(
         agent: MemberAgentKind, memberMetrics: (String, String), memberProbes: (String, String),
-        enableTrafficManagerFeature: Bool, environment: [String: String],
+        enableTrafficManagerFeature: Bool, cloudConfigPath: String = AzureCloudConfig.defaultPath, environment: [String: String],
         loadMember: (String?) throws -> ClientConfiguration, loadHubEnvironment: ([String: String], Bool) throws -> ClientConfiguration
     ) throws -> MemberManagerConfiguration {
         if enableV1Alpha1APIs.value { throw ManagerConfigurationError(Self.v1alpha1Message) }
@@ -263,7 +263,7 @@ public struct MemberCommonOptions: ParsableArguments {
             leaderElection: LeaderElectionSettings(enabled: leaderElect.value, namespace: leaderElectionNamespace),
             fleetSystemNamespace: fleetSystemNamespace, enableV1Beta1APIs: enableV1Beta1APIs.value,
             enableNetworkingFeatures: enableNetworkingFeatures.value, enableTrafficManagerFeature: enableTrafficManagerFeature,
-            verbosity: klog.verbosity)
+            cloudConfigPath: cloudConfigPath, verbosity: klog.verbosity)
     }
 }
 
@@ -303,15 +303,19 @@ public struct MemberManagerConfiguration: Sendable {
     public var enableV1Beta1APIs: Bool
     public var enableNetworkingFeatures: Bool
     public var enableTrafficManagerFeature: Bool
+    /// The Azure cloud config the Traffic Manager feature reads (member-net only).
+    public var cloudConfigPath: String
     public var verbosity: Int
 
     public init(
         agent: MemberAgentKind, clusterName: String, member: ClientConfiguration, hub: ClientConfiguration,
         hubEndpoints: ManagerEndpoints, memberEndpoints: ManagerEndpoints, leaderElection: LeaderElectionSettings,
         fleetSystemNamespace: String = FleetNamespaces.fleetSystem, enableV1Beta1APIs: Bool = true,
-        enableNetworkingFeatures: Bool = true, enableTrafficManagerFeature: Bool = false, verbosity: Int = 0
+        enableNetworkingFeatures: Bool = true, enableTrafficManagerFeature: Bool = false,
+        cloudConfigPath: String = AzureCloudConfig.defaultPath, verbosity: Int = 0
     ) {
         self.agent = agent
+        self.cloudConfigPath = cloudConfigPath
         self.clusterName = clusterName
         self.member = member
         self.hub = hub
@@ -335,9 +339,9 @@ public struct MemberNetOptions: ParsableArguments {
     public var memberHealthProbeBindAddress: String = ":8091"
     @Option(
         name: .customLong("enable-traffic-manager-feature"),
-        help: "Accepted for compatibility. Azure Traffic Manager is not implemented (no public IP lookups): true is logged and ignored.")
+        help: "Look up the Azure public IP of exported LoadBalancer Services for Traffic Manager endpoints, given a cloud config.")
     public var enableTrafficManagerFeature = GoBool(true)
-    @Option(name: .customLong("cloud-config"), help: "Azure cloud config path (only read by the Traffic Manager feature, which is not implemented).")
+    @Option(name: .customLong("cloud-config"), help: "The Azure cloud config (azure.json) the Traffic Manager feature reads.")
     public var cloudConfig: String = "/etc/kubernetes/provider/azure.json"
 
     public init() {}
@@ -360,7 +364,7 @@ public struct MemberNetOptions: ParsableArguments {
         try common.configuration(
             agent: .memberNet, memberMetrics: ("member-metrics-bind-address", memberMetricsBindAddress),
             memberProbes: ("member-health-probe-bind-address", memberHealthProbeBindAddress),
-            enableTrafficManagerFeature: enableTrafficManagerFeature.value, environment: environment,
+            enableTrafficManagerFeature: enableTrafficManagerFeature.value, cloudConfigPath: cloudConfig, environment: environment,
             loadMember: loadMember, loadHubEnvironment: loadHubEnvironment)
     }
 }

@@ -8,8 +8,11 @@ import Logging
 // member/serviceexport (reference controllers §2.1): validates a ServiceExport against its Service
 // and uploads the export as an InternalServiceExport `<hub namespace>/<derived name>` on the hub.
 //
-// Differences from the reference: no Azure public-IP lookups (there is no Azure here), but
-// `type` and `isInternalLoadBalancer` are set and cleared with the Service (§9.5); the
+// With the Traffic Manager feature, the Azure public IP of an external LoadBalancer Service is
+// looked up (PublicIPLookup) and reported with the export.
+//
+// Differences from the reference: `type` and `isInternalLoadBalancer` are set and cleared with
+// the Service (§9.5); a failed public IP lookup does not hold the export back; the
 // InternalServiceExport is also watched, so one deleted on the hub is recreated at once; events
 // are recorded when a condition changes rather than on every reconcile; a reconcile that changes
 // nothing writes nothing (the latency stamp is rewritten only when the Service's
@@ -125,17 +128,53 @@ struct ServiceExportReconciler: Reconciler {
         let hubExport = internalExports.get(namespace: context.hubNamespace, name: internalName)
         export = try await markValid(export, key: key, hubExport: hubExport, service: service, now: now)
 
+        // The public IP a Traffic Manager endpoint would target (member-net with the feature on).
+        var publicIP: PublicIPLookup.Result?
+        var lookupError: (any Error)?
+        var followUp = ReconcileResult.done
+        if let lookup = context.publicIPs {
+            do {
+                switch try await lookup.lookUp(service) {
+                case .notApplicable: break
+                case .found(let found): publicIP = found
+                case .notFound(let ip, let group):
+                    // The reference never looks again; a public IP made later is found at the next try.
+                    context.logger.info("no public IP with address \(ip) in resource group \(group) for service \(key) yet")
+                    followUp = .requeue(after: lookup.retryAfter)
+                }
+            } catch {
+                // The export still goes to the hub (a multi-cluster service must not wait for
+                // Azure), with the public IP the hub has; the lookup is retried with backoff.
+                lookupError = error
+                if let id = hubExport?.spec?.publicIPResourceID {
+                    publicIP = PublicIPLookup.Result(resourceID: id, isDNSLabelConfigured: hubExport?.spec?.isDNSLabelConfigured ?? false)
+                }
+            }
+        }
+
         // The hub object.
-        var desired = InternalServiceExportSpec(
+        let desired = InternalServiceExportSpec(
             ports: (service.spec?.ports ?? []).map(FleetServicePort.init),
             serviceReference: ExportedObjectReference(
                 clusterId: context.clusterID, apiVersion: Service.apiVersion, kind: Service.kind,
                 namespace: key.namespace, name: key.name, resourceVersion: service.metadata.resourceVersion ?? "",
                 generation: service.metadata.generation ?? 0, uid: service.metadata.uid ?? "", exportedSince: stamp),
             type: service.spec?.type ?? "ClusterIP",
+            isDNSLabelConfigured: publicIP?.isDNSLabelConfigured,
             isInternalLoadBalancer: service.spec?.type == "LoadBalancer"
                 ? service.metadata.annotations?[FleetAnnotations.azureLoadBalancerInternal] == "true" : nil,
+            publicIPResourceID: publicIP?.resourceID,
             weight: weight)
+        let uploaded = try await upload(desired, key: key, internalName: internalName, existing: hubExport)
+        if let lookupError { throw lookupError }
+        return uploaded == .done ? followUp : uploaded
+    }
+
+    /// Creates or updates the hub object with `desired`.
+    private func upload(
+        _ desired: InternalServiceExportSpec, key: ObjectKey, internalName: String, existing hubExport: InternalServiceExport?
+    ) async throws -> ReconcileResult {
+        var desired = desired
         guard var existing = hubExport else {
             // InternalServiceExports are watched: one created by an earlier round brings this key back.
             let internalKey = ObjectKey(namespace: context.hubNamespace, name: internalName)
@@ -177,13 +216,17 @@ struct ServiceExportReconciler: Reconciler {
     }
 
     /// Whether two exports expose the same thing (ports, type, load balancer, weight): they may
-    /// differ only in the Service version they were taken from and their stamp.
+    /// differ only in the Service version they were taken from, their stamp and the load
+    /// balancer's public IP resource.
     static func exportsTheSame(_ lhs: InternalServiceExportSpec, _ rhs: InternalServiceExportSpec) -> Bool {
         func content(_ spec: InternalServiceExportSpec) -> InternalServiceExportSpec {
             var spec = spec
             spec.serviceReference.resourceVersion = ""
             spec.serviceReference.generation = 0
             spec.serviceReference.exportedSince = nil
+            // Where the load balancer's address lives in Azure is not what is exported.
+            spec.publicIPResourceID = nil
+            spec.isDNSLabelConfigured = nil
             return spec
         }
         return content(lhs) == content(rhs)
@@ -195,6 +238,9 @@ struct ServiceExportReconciler: Reconciler {
     /// over in place (no gap in the cluster's endpoints).
     private func unexport(_ export: ServiceExport, internalName: String) async throws -> ServiceExport {
         measuredGenerations.forget(ObjectKey(namespace: context.hubNamespace, name: internalName))
+        if let uid = internalExports.get(namespace: context.hubNamespace, name: internalName)?.spec?.serviceReference.uid {
+            context.publicIPs?.forget(serviceUID: uid)
+        }
         guard export.metadata.hasFinalizer(FleetFinalizers.serviceExportCleanup) else { return export }
         let takenOver =
             export.metadata.isDeleting && clusterSetExports.get(ObjectKey(export)).map { !$0.metadata.isDeleting } ?? false

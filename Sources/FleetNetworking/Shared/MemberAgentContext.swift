@@ -32,13 +32,16 @@ public struct MemberAgentContext: Sendable {
     public let latency: LatencyMetrics
     /// The wall clock (timestamps in annotations, conditions and metrics).
     public let now: @Sendable () -> Date
+    /// Azure public IP lookups of exported LoadBalancer Services (member-net with the Traffic
+    /// Manager feature and a cloud config); nil: exports carry no public IP.
+    public let publicIPs: PublicIPLookup?
     public let logger: Logger
 
     public init(
         clusterID: String, fleetSystemNamespace: String = FleetNamespaces.fleetSystem, member: KubeClient,
         hub: KubeClient, memberInformers: SharedInformers, hubInformers: SharedInformers,
         memberEvents: EventRecorder, hubEvents: EventRecorder, latency: LatencyMetrics,
-        now: @escaping @Sendable () -> Date = { Date() }, logger: Logger
+        now: @escaping @Sendable () -> Date = { Date() }, publicIPs: PublicIPLookup? = nil, logger: Logger
     ) {
         self.clusterID = clusterID
         self.hubNamespace = FleetNamespaces.member(clusterID)
@@ -51,6 +54,7 @@ public struct MemberAgentContext: Sendable {
         self.hubEvents = hubEvents
         self.latency = latency
         self.now = now
+        self.publicIPs = publicIPs
         self.logger = logger
     }
 }

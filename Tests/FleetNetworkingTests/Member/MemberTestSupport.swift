@@ -15,9 +15,9 @@ extension FleetTestbed {
     /// Runs member-net-controller-manager's networking controllers of `cluster` (member side and
     /// hub side, over one context) while `body` runs.
     func runningMemberNet<T: Sendable>(
-        _ cluster: String = "member-1", _ body: @Sendable (MemberAgentContext) async throws -> T
+        _ cluster: String = "member-1", publicIPs: PublicIPLookup? = nil, _ body: @Sendable (MemberAgentContext) async throws -> T
     ) async throws -> T {
-        let context = memberContext(cluster)
+        let context = memberContext(cluster, publicIPs: publicIPs)
         Self.releaseHubFinalizers(context)
         let controllers = MemberNetControllers.memberSide(context) + MemberNetControllers.hubSide(context)
         let runnables: [@Sendable () async throws -> Void] =

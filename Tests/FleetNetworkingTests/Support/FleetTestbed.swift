@@ -147,7 +147,8 @@ struct FleetTestbed: Sendable {
     /// A member agent's context for `name`, with fresh (not yet running) informers of both clusters.
     /// `hubClient` replaces the admin client of the hub (e.g. one through a fault proxy).
     func memberContext(
-        _ name: String, hubClient: KubeClient? = nil, now: @escaping @Sendable () -> Date = { Date() }
+        _ name: String, hubClient: KubeClient? = nil, now: @escaping @Sendable () -> Date = { Date() },
+        publicIPs: PublicIPLookup? = nil
     ) -> MemberAgentContext {
         let member = member(name)
         let hub = hubClient ?? self.hub.client
@@ -157,7 +158,7 @@ struct FleetTestbed: Sendable {
             hubInformers: SharedInformers(client: hub, logger: Self.quiet),
             memberEvents: EventRecorder(client: member.client, component: "member-net-controller-manager", logger: Self.quiet),
             hubEvents: EventRecorder(client: hub, component: "member-net-controller-manager", logger: Self.quiet),
-            latency: LatencyMetrics(registry: registry), now: now, logger: Self.quiet)
+            latency: LatencyMetrics(registry: registry), now: now, publicIPs: publicIPs, logger: Self.quiet)
     }
 
     /// The hub controllers' context, with fresh (not yet running) informers.

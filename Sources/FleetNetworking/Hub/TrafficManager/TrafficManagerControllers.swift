@@ -22,10 +22,7 @@ public enum TrafficManagerControllers {
             return []
         }
         let cloud = try AzureCloudConfig.load(path: cloudConfigPath)
-        let connection = ARMConnection {
-            let (configuration, credential) = try await AzureConnection.make(cloud, userAgent: userAgent)
-            return ARMClient(configuration: configuration, credential: credential, logger: logger)
-        }
+        let connection = ARMConnection(cloud: cloud, userAgent: userAgent, logger: logger)
         logger.info("Traffic Manager controllers on: subscription \(cloud.subscriptionID), cloud \(cloud.cloud)")
         return [
             ControllerRunnable(TrafficManagerProfileReconciler.make(context, arm: connection, subscription: cloud.subscriptionID)),

@@ -19,7 +19,7 @@ import Testing
 // recovered; 403 on the resource group Invalid with deletion not blocked; deletion.
 
 @Suite struct TrafficManagerProfileControllerTests {
-    static let subscription = "sub-1"
+    static let subscription = ARMFixture.subscription
     static let group = "fleet-rg"
 
     /// A hub, an ARM server (resource groups fleet-rg and other-rg; the hub's identity has a
@@ -32,39 +32,11 @@ import Testing
     static func run(
         clusters: [String], _ body: @Sendable (FleetTestbed, HubAgentContext, ARMServer, ARMClient) async throws -> Void
     ) async throws {
-        let identities = ARMIdentities()
-        identities.register(clientID: "hub-app", tenant: "t1", credential: .clientSecret("s3cret"))
-        identities.grant("hub-app", group: group, subscription: subscription)
-        identities.requireAuthentication()
-        let store = ARMStore()
-        store.addResourceGroup(group, subscription: subscription)
-        store.addResourceGroup("other-rg", subscription: subscription)
-        let server = ARMServer(store: store, identities: identities, logger: FleetTestbed.quiet)
-        let services = ServiceGroup(configuration: .init(services: [.init(service: server)], logger: FleetTestbed.quiet))
-        let serving = Task { try await services.run() }
-        defer { serving.cancel() }
-        let url = try await server.url()
-        // Its own HTTP client, shut down before the server stops, so that no connection is being
-        // accepted while the server shuts down.
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
-        let arm = ARMClient(
-            configuration: .init(
-                resourceManagerEndpoint: url, scope: ARMServer.audience + ".default", userAgent: "fleet-hub-net-controller-manager",
-                maxRetries: 0),
-            credential: CachingCredential(
-                AzureADCredential(authorityHost: url, tenantID: "t1", clientID: "hub-app", secret: .clientSecret("s3cret"), http: http)),
-            http: http, logger: FleetTestbed.quiet)
-        do {
+        try await ARMFixture.run(
+            groups: [group, "other-rg"], clientID: "hub-app", granted: [group], userAgent: "fleet-hub-net-controller-manager"
+        ) { server, arm in
             try await runHub(clusters: clusters, arm: arm, server: server, body)
-        } catch {
-            try? await http.shutdown()
-            await services.triggerGracefulShutdown()
-            _ = await serving.result
-            throw error
         }
-        try await http.shutdown()
-        await services.triggerGracefulShutdown()
-        _ = await serving.result
     }
 
     private static func runHub(
