@@ -208,7 +208,7 @@ struct ARMResponder: HTTPResponder {
         dns["fqdn"] = .string(profile.fqdn)
         properties["dnsConfig"] = .object(dns)
         if var monitor = properties["monitorConfig"]?.objectValue {
-            monitor["profileMonitorStatus"] = .string(profile.endpoints.isEmpty ? "Inactive" : "Online")
+            monitor["profileMonitorStatus"] = .string(Self.profileMonitorStatus(profile))
             properties["monitorConfig"] = .object(monitor)
         }
         if properties["trafficViewEnrollmentStatus"] == nil { properties["trafficViewEnrollmentStatus"] = .string("Disabled") }
@@ -221,6 +221,13 @@ struct ARMResponder: HTTPResponder {
         ])
     }
 
+    /// `Inactive` without enabled endpoints, `Degraded` when every enabled one is, else `Online`.
+    static func profileMonitorStatus(_ profile: ARMStore.Profile) -> String {
+        let enabled = profile.endpoints.filter { $0.status == "Enabled" }
+        if enabled.isEmpty { return "Inactive" }
+        return enabled.allSatisfy { $0.monitorStatus == "Degraded" } ? "Degraded" : "Online"
+    }
+
     static func render(_ endpoint: ARMStore.Endpoint, of profile: ARMStore.Profile) -> JSONValue {
         .object([
             "id": .string(
@@ -230,7 +237,7 @@ struct ARMResponder: HTTPResponder {
                 "targetResourceId": .string(endpoint.targetResourceID), "target": .string(endpoint.target),
                 "endpointStatus": .string(endpoint.status), "weight": .int(Int64(endpoint.weight)),
                 "endpointLocation": .string(endpoint.location),
-                "endpointMonitorStatus": .string(endpoint.status == "Enabled" ? "Online" : "Disabled"),
+                "endpointMonitorStatus": .string(endpoint.status == "Enabled" ? endpoint.monitorStatus ?? "Online" : "Disabled"),
             ]),
         ])
     }

@@ -31,6 +31,9 @@ public final class ARMStore: Sendable {
         public var status: String
         public var weight: Int
         public var location: String
+        /// Set by a health prober (`Online`, `Degraded`, `CheckingEndpoint`); nil: none runs,
+        /// and an enabled endpoint is shown `Online`.
+        public var monitorStatus: String? = nil
     }
 
     public struct Profile: Equatable, Sendable {
@@ -140,18 +143,56 @@ public final class ARMStore: Sendable {
         state.withLock { Array($0.profiles.values) }.sorted { ($0.subscription, $0.group, $0.name) < ($1.subscription, $1.group, $1.name) }
     }
 
-    /// Every request so far, in order.
+    /// The last requests (at most `requestLogLimit`), in order.
     public var requests: [Request] { state.withLock { $0.requests } }
 
+    /// How many requests the log keeps (a long-running local fleet must not grow without bound).
+    public static let requestLogLimit = 10_000
+
     func log(_ request: Request) {
-        state.withLock { $0.requests.append(request) }
+        state.withLock { state in
+            if state.requests.count >= Self.requestLogLimit { state.requests.removeFirst(state.requests.count - Self.requestLogLimit + 1) }
+            state.requests.append(request)
+        }
     }
 
-    static func publicIPID(subscription: String, group: String, name: String) -> String {
+    /// The enabled profile whose DNS name is `<relativeName>.trafficmanager.net` (names are
+    /// unique across Azure, so at most one).
+    public func profile(relativeName: String) -> Profile? {
+        let wanted = relativeName.lowercased()
+        return state.withLock { state in state.profiles.values.first { $0.relativeName.lowercased() == wanted } }
+    }
+
+    /// The public IP with resource id `id` (case-insensitive).
+    public func publicIP(withID id: String) -> PublicIP? {
+        state.withLock { Self.publicIP(withID: id, state: $0) }
+    }
+
+    /// The public IP whose DNS name is `fqdn` (`<label>.<location>.cloudapp.azure.com`).
+    public func publicIP(fqdn: String) -> PublicIP? {
+        let wanted = fqdn.lowercased()
+        return state.withLock { state in
+            state.publicIPs.values.lazy.flatMap { $0 }.first { $0.fqdn?.lowercased() == wanted }
+        }
+    }
+
+    /// Records a health prober's verdict on an endpoint (shown as its `endpointMonitorStatus`).
+    public func setMonitorStatus(_ status: String?, endpoint name: String, profile: String, group: String, subscription: String) {
+        state.withLock { state in
+            let key = ProfileKey(subscription, group, profile)
+            guard var stored = state.profiles[key],
+                let index = stored.endpoints.firstIndex(where: { $0.name.lowercased() == name.lowercased() })
+            else { return }
+            stored.endpoints[index].monitorStatus = status
+            state.profiles[key] = stored
+        }
+    }
+
+    public static func publicIPID(subscription: String, group: String, name: String) -> String {
         "/subscriptions/\(subscription)/resourceGroups/\(group)/providers/Microsoft.Network/publicIPAddresses/\(name)"
     }
 
-    static func profileID(subscription: String, group: String, name: String) -> String {
+    public static func profileID(subscription: String, group: String, name: String) -> String {
         "/subscriptions/\(subscription)/resourceGroups/\(group)/providers/Microsoft.Network/trafficManagerProfiles/\(name)"
     }
 
@@ -222,7 +263,8 @@ public final class ARMStore: Sendable {
                 guard let endpointName = endpointBody.objectValue?["name"]?.stringValue else {
                     throw .badRequest("BadRequest", "Every endpoint of a profile needs a name.")
                 }
-                let endpoint = try Self.validateEndpoint(endpointName, body: endpointBody, in: profile, state: state)
+                var endpoint = try Self.validateEndpoint(endpointName, body: endpointBody, in: profile, state: state)
+                endpoint.monitorStatus = Self.keptHealth(of: endpoint, among: existing?.endpoints ?? [])
                 profile.endpoints.append(endpoint)
             }
             state.profiles[key] = profile
@@ -252,7 +294,8 @@ public final class ARMStore: Sendable {
             if let index {
                 profile.endpoints[index] = Endpoint(
                     name: profile.endpoints[index].name, targetResourceID: endpoint.targetResourceID, target: endpoint.target,
-                    status: endpoint.status, weight: endpoint.weight, location: endpoint.location)
+                    status: endpoint.status, weight: endpoint.weight, location: endpoint.location,
+                    monitorStatus: Self.keptHealth(of: endpoint, among: profile.endpoints))
             } else {
                 profile.endpoints.append(endpoint)
             }
@@ -286,6 +329,13 @@ public final class ARMStore: Sendable {
 
     /// The constraints of an Azure endpoint of `profile`: type, weight, status, an existing
     /// target public IP with a DNS label, and one endpoint per target.
+    /// An endpoint written again with the same name and target keeps the health it had.
+    private static func keptHealth(of endpoint: Endpoint, among previous: [Endpoint]) -> String? {
+        previous.first {
+            $0.name.lowercased() == endpoint.name.lowercased() && $0.targetResourceID.lowercased() == endpoint.targetResourceID.lowercased()
+        }?.monitorStatus
+    }
+
     private static func validateEndpoint(_ name: String, body: JSONValue, in profile: Profile, state: State) throws(ARMError) -> Endpoint {
         guard let object = body.objectValue, let properties = object["properties"]?.objectValue else {
             throw .badRequest("BadRequest", "The request body must be an endpoint with properties.")

@@ -1,3 +1,5 @@
+import AzureClient
+import ClusterDNS
 import CRDInstaller
 import FleetAPI
 import FleetNetworking
@@ -24,11 +26,19 @@ public final class LocalFleetSession: Sendable {
         /// The hub URL a member's agents use, given the member's name and the hub's URL (nil: the
         /// hub's URL). Fault tests put a proxy between a member and the hub this way.
         public var memberHubURL: (@Sendable (_ member: String, _ hubURL: String) async throws -> String)?
+        /// Runs the local Azure (LocalAzure): an ARM-compatible server, public IPs for the members'
+        /// load balancers, the Traffic Manager DNS, and the managers' Traffic Manager feature.
+        public var trafficManager: Bool
+        /// Replaces every Traffic Manager profile's probing interval (tests).
+        public var trafficManagerProbeInterval: Duration?
 
         public init(
             memberCount: Int = 2, directory: URL, withControllers: Bool = true, heartbeatPeriodSeconds: Int32 = 30,
-            memberHubURL: (@Sendable (_ member: String, _ hubURL: String) async throws -> String)? = nil
+            memberHubURL: (@Sendable (_ member: String, _ hubURL: String) async throws -> String)? = nil,
+            trafficManager: Bool = false, trafficManagerProbeInterval: Duration? = nil
         ) {
+            self.trafficManager = trafficManager
+            self.trafficManagerProbeInterval = trafficManagerProbeInterval
             self.memberCount = memberCount
             self.directory = directory
             self.withControllers = withControllers
@@ -48,6 +58,9 @@ public final class LocalFleetSession: Sendable {
         public var members: [MemberEndpoints] = []
         /// `DIR/fleet.json`.
         public var fleetFile: URL?
+        /// The local Azure, when it runs.
+        public var trafficManager: FleetFile.TrafficManager?
+        public var azure: LocalAzure?
     }
 
     /// One member's addresses, as `DIR/fleet.json` lists them.
@@ -82,11 +95,15 @@ public final class LocalFleetSession: Sendable {
     /// API servers. The servers run outside this task's cancellation, so Ctrl-C cannot take them
     /// away from under the managers.
     public func run(_ ready: @escaping @Sendable (Endpoints) async throws -> Bool) async throws {
-        let group = ServiceGroup(
-            configuration: .init(services: clusters.servers.map { .init(service: $0.server) }, logger: logger))
+        let azure = options.trafficManager
+            ? LocalAzure(members: memberNames, probeInterval: options.trafficManagerProbeInterval, logger: logger) : nil
+        let servers: [ServiceGroupConfiguration.ServiceConfiguration] =
+            clusters.servers.map { .init(service: $0.server) } + (azure.map { [.init(service: $0.server)] } ?? [])
+        let group = ServiceGroup(configuration: .init(services: servers, logger: logger))
         let serving = Task { try await group.run() }
         var clients: [String: KubeClient] = [:]
         var background: [Task<Void, Never>] = []
+        var trafficManagerDNS: DNSServer?
         var managerGroup: ServiceGroup?
         var managerTask: Task<Void, Never>?
         let outcome: Result<Void, any Error>
@@ -98,16 +115,29 @@ public final class LocalFleetSession: Sendable {
             let kubeconfig = options.directory.appendingPathComponent("kubeconfig")
             try await clusters.writeKubeconfig(to: kubeconfig)
             try await bootstrap(clients)
+            var trafficManager: FleetFile.TrafficManager?
+            var cloudConfigs: [String: String] = [:]
+            if let azure {
+                cloudConfigs = try await azure.writeCloudConfigs(to: options.directory.appendingPathComponent("azure"))
+                let dns = try await azure.startDNS()
+                trafficManagerDNS = dns
+                background.append(Task { await azure.prober.run() })
+                trafficManager = FleetFile.TrafficManager(
+                    armEndpoint: try await azure.server.url(), dns: "\(dns.host):\(dns.port)", subscriptionId: LocalAzure.subscription,
+                    resourceGroup: LocalAzure.profileGroup)
+            }
             var addons: [ClusterAddons] = []
             for (index, member) in memberNames.enumerated() {
-                let memberAddons = ClusterAddons(clusterName: member, index: index + 1, client: clients[member]!, logger: logger)
+                let memberAddons = ClusterAddons(
+                    clusterName: member, index: index + 1, client: clients[member]!, publicIPs: azure?.publicIPs(member: member),
+                    logger: logger)
                 addons.append(memberAddons)
                 background.append(Task { await memberAddons.run() })
             }
             if options.withControllers {
                 // The managers run as services of one group, so stopping the fleet shuts them
                 // down gracefully (leases released, probe servers closed) as SIGTERM would.
-                let services = try await makeManagers().map {
+                let services = try await makeManagers(cloudConfigs: cloudConfigs).map {
                     ServiceGroupConfiguration.ServiceConfiguration(service: ClosureService(body: $0))
                 }
                 let managers = ServiceGroup(configuration: .init(services: services, logger: logger))
@@ -127,9 +157,12 @@ public final class LocalFleetSession: Sendable {
                         loadBalancerCIDR: LocalClusters.loadBalancerCIDR(member: index + 1), dns: try await memberAddons.dnsAddress()))
             }
             let fleetFile = options.directory.appendingPathComponent("fleet.json")
-            try FleetFile(hub: .init(name: "hub", server: servers[0].url), members: members).write(to: fleetFile)
+            try FleetFile(hub: .init(name: "hub", server: servers[0].url), members: members, trafficManager: trafficManager)
+                .write(to: fleetFile)
             let keepRunning = try await ready(
-                Endpoints(servers: servers, kubeconfig: kubeconfig, clients: clients, members: members, fleetFile: fleetFile))
+                Endpoints(
+                    servers: servers, kubeconfig: kubeconfig, clients: clients, members: members, fleetFile: fleetFile,
+                    trafficManager: trafficManager, azure: azure))
             if keepRunning {
                 // Serve until cancelled (Ctrl-C cancels the command's task).
                 while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
@@ -142,6 +175,7 @@ public final class LocalFleetSession: Sendable {
         await managerTask?.value
         for task in background { task.cancel() }
         for task in background { await task.value }
+        await trafficManagerDNS?.stop()
         for client in clients.values { try? await client.shutdown() }
         await group.triggerGracefulShutdown()
         let served = await serving.result
@@ -164,7 +198,9 @@ public final class LocalFleetSession: Sendable {
     /// `fleetnet:member:<name>` with a bearer token read from a file (as `CONFIG_PATH` in a
     /// cluster), confined by RBAC to `fleet-member-<name>`. Probes and metrics listen on free
     /// loopback ports; leader election runs as in a cluster.
-    private func makeManagers() async throws -> [@Sendable () async throws -> Void] {
+    /// With the local Azure, `cloudConfigs` holds each manager's cloud config ("hub" and members)
+    /// and the Traffic Manager feature is on.
+    private func makeManagers(cloudConfigs: [String: String]) async throws -> [@Sendable () async throws -> Void] {
         let hubEntry = clusters.servers[0]
         let freePorts = ManagerEndpoints(
             metrics: BindAddress(host: "127.0.0.1", port: 0), probes: BindAddress(host: "127.0.0.1", port: 0))
@@ -172,7 +208,9 @@ public final class LocalFleetSession: Sendable {
         var runs: [@Sendable () async throws -> Void] = []
         let hub = try HubNetControllerManager(
             configuration: HubNetManagerConfiguration(
-                hub: try await adminConfiguration(hubEntry), endpoints: freePorts, leaderElection: election),
+                hub: try await adminConfiguration(hubEntry), endpoints: freePorts, leaderElection: election,
+                enableTrafficManagerFeature: cloudConfigs["hub"] != nil,
+                cloudConfigPath: cloudConfigs["hub"] ?? AzureCloudConfig.defaultPath),
             identity: "fleetnet-hub", logger: logger)
         runs.append { try await hub.run(handleSignals: false) }
         let tokens = options.directory.appendingPathComponent("tokens")
@@ -191,7 +229,9 @@ public final class LocalFleetSession: Sendable {
                 let managers = try MemberControllerManagers(
                     configuration: MemberManagerConfiguration(
                         agent: agent, clusterName: member, member: memberConnection, hub: hubConnection,
-                        hubEndpoints: freePorts, memberEndpoints: freePorts, leaderElection: election),
+                        hubEndpoints: freePorts, memberEndpoints: freePorts, leaderElection: election,
+                        enableTrafficManagerFeature: agent == .memberNet && cloudConfigs[member] != nil,
+                        cloudConfigPath: cloudConfigs[member] ?? AzureCloudConfig.defaultPath),
                     identity: "fleetnet-\(member)", logger: logger)
                 runs.append { try await managers.run(handleSignals: false) }
             }

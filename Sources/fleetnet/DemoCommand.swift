@@ -14,7 +14,10 @@ struct DemoCommand: AsyncParsableCommand {
         abstract: "Run a walk-through on a fresh local fleet and check every step.",
         discussion: """
             getting-started (default): the reference's tutorial on a hub and two members: export from both, a \
-            MultiClusterService in member-2, HTTP through its load balancer.
+            MultiClusterService in member-2, HTTP through its load balancer; then Traffic Manager on the local \
+            Azure: a profile and a backend on the hub, DNS answers of <ns>-<name>.trafficmanager.net weighted by \
+            the exports' weights, and failover when a member's app fails its health probe (probed every second \
+            here; Azure probes every 10 or 30 s).
             east-west: the Multi-Cluster Services API on a hub and three members: export from member-1 and \
             member-2, resolve the clusterset.local name through member-3's DNS, HTTP through the ClusterSetIP, then \
             unexport one.
@@ -43,7 +46,10 @@ struct DemoCommand: AsyncParsableCommand {
         let started = ContinuousClock.now
         let members = walk == .eastWest ? 3 : 2
         let session = try LocalFleetSession(
-            options: .init(memberCount: members, directory: URL(fileURLWithPath: dir)), logger: logger)
+            options: .init(
+                memberCount: members, directory: URL(fileURLWithPath: dir), trafficManager: walk == .gettingStarted,
+                trafficManagerProbeInterval: walk == .gettingStarted ? .seconds(1) : nil),
+            logger: logger)
         let keep = self.keep
         let walk = self.walk
         let outcome = Outcome()
@@ -55,10 +61,14 @@ struct DemoCommand: AsyncParsableCommand {
                     Self.print("\(step.held ? "✔" : "✘") \(step.title) (\(Self.format(step.duration)))")
                     for line in step.observed { Self.print("    \(line)") }
                 }
-                let held =
-                    walk == .eastWest
-                    ? await EastWestDemo(endpoints: endpoints).run(report: report)
-                    : await Tutorial(endpoints: endpoints).run(report: report)
+                let held: Bool
+                switch walk {
+                case .eastWest:
+                    held = await EastWestDemo(endpoints: endpoints).run(report: report)
+                case .gettingStarted:
+                    let tutorial = await Tutorial(endpoints: endpoints).run(report: report)
+                    held = tutorial ? await TrafficManagerWalk(endpoints: endpoints).run(report: report) : false
+                }
                 await outcome.set(held)
                 Self.print(held
                     ? "demo passed in \(Self.format(ContinuousClock.now - started))"

@@ -6,7 +6,8 @@ import Logging
 // `fleetnet up`: a whole local fleet — hub and members over HTTPS, CRDs, membership, the cluster
 // add-ons (pods, EndpointSlices, kube-proxy, DNS, LoadBalancer proxies) and the fleet networking
 // managers — until Ctrl-C, with DIR/kubeconfig holding contexts `hub`, `member-1`, ... and
-// DIR/fleet.json the members' addresses and DNS servers.
+// DIR/fleet.json the members' addresses and DNS servers; with --traffic-manager, a local Azure
+// for the Traffic Manager feature too.
 
 struct UpCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -24,6 +25,11 @@ struct UpCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Log level of the fleet's components (trace, debug, info, notice, warning, error).")
     var logLevel: String = "warning"
 
+    @Flag(
+        name: .long,
+        help: "Also run a local Azure: an ARM-compatible server, public IPs for LoadBalancer Services and a DNS server for *.trafficmanager.net, with the Traffic Manager controllers on.")
+    var trafficManager: Bool = false
+
     func validate() throws {
         guard (0...45).contains(members) else {
             throw ValidationError("--members must be between 0 and 45 (the local address plan), got \(members)")
@@ -38,7 +44,9 @@ struct UpCommand: AsyncParsableCommand {
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .warning
         let started = ContinuousClock.now
         let session = try LocalFleetSession(
-            options: .init(memberCount: members, directory: URL(fileURLWithPath: dir), withControllers: !noControllers),
+            options: .init(
+                memberCount: members, directory: URL(fileURLWithPath: dir), withControllers: !noControllers,
+                trafficManager: trafficManager),
             logger: logger)
         try await SignalHandling.untilInterrupted {
             try await session.run { endpoints in
@@ -57,6 +65,13 @@ struct UpCommand: AsyncParsableCommand {
                 summary += "try:\n  export KUBECONFIG=\(endpoints.kubeconfig.path)\n"
                 summary += "  kubectl --context member-1 get svcexport -A\n  kubectl --context hub get serviceimports -A\n"
                 summary += "  dig @<member DNS IP> -p <port> <svc>.<ns>.svc.clusterset.local   (member DNS as listed above)\n"
+                if let tm = endpoints.trafficManager {
+                    let dns = tm.dns.split(separator: ":")
+                    summary += "traffic manager: ARM \(tm.armEndpoint)   DNS \(tm.dns)\n"
+                    summary += "  TrafficManagerProfile spec.resourceGroup: \(tm.resourceGroup) (subscription \(tm.subscriptionId))\n"
+                    summary += "  LoadBalancer Services get a public IP; annotate service.beta.kubernetes.io/azure-dns-label-name=<label>\n"
+                    summary += "  dig @\(dns.first ?? "") -p \(dns.last ?? "") <namespace>-<profile>.trafficmanager.net\n"
+                }
                 summary += "member-i: pod IPs 127.<10+i>.0.0/16, Service and ClusterSet IPs 127.<100+i>.0.0/16, LoadBalancer IPs 127.<200+i>.0.0/16\n"
                 summary += "press Ctrl-C to stop\n"
                 FileHandle.standardOutput.write(Data(summary.utf8))

@@ -26,8 +26,11 @@ public final class ClusterAddons: Sendable {
     /// This cluster's owner names in the process-wide address pools.
     private let ownerPrefix = "\(UUID().uuidString.prefix(8))"
     private let dns = DNSAddress()
+    /// The public IPs the LoadBalancer provider registers in the local Azure, when it runs.
+    private let publicIPs: LocalPublicIPs?
 
-    public init(clusterName: String, index: Int, client: KubeClient, logger: Logger) {
+    public init(clusterName: String, index: Int, client: KubeClient, publicIPs: LocalPublicIPs? = nil, logger: Logger) {
+        self.publicIPs = publicIPs
         precondition((1...45).contains(index), "member index \(index) is outside the local fleet's address plan")
         self.clusterName = clusterName
         self.podAddresses = AddressPool.shared(prefix: "127.\(10 + index)")
@@ -78,7 +81,7 @@ public final class ClusterAddons: Sendable {
                 await LoadBalancerController.make(
                     logger: self.logger, ownerPrefix: self.ownerPrefix,
                     client: self.client, informers: informers, addresses: self.loadBalancerAddresses,
-                    balancers: balancers
+                    balancers: balancers, publicIPs: self.publicIPs
                 ).run()
             },
             {

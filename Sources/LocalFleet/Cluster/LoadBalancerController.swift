@@ -8,7 +8,8 @@ import Logging
 // the member's LoadBalancer range (127.<200+i>.0.0/16) in `status.loadBalancer.ingress`, and a
 // TCP proxy on `IP:port` per TCP port that spreads connections over the Service's ready
 // endpoints (EndpointSlices labelled with its name: local slices, and the slices fleet
-// networking imports for a MultiClusterService's derived Service).
+// networking imports for a MultiClusterService's derived Service). With the local Azure, the
+// address is also a public IP resource (LocalPublicIPs).
 
 /// The proxies running for each Service.
 actor LoadBalancers {
@@ -51,12 +52,15 @@ struct LoadBalancerReconciler: Reconciler {
     let client: KubeClient
     let addresses: AddressPool
     let balancers: LoadBalancers
+    /// The public IP resources of the local Azure, when it runs.
+    let publicIPs: LocalPublicIPs?
 
     func reconcile(_ key: ObjectKey) async throws -> ReconcileResult {
         let owner = "\(ownerPrefix)/\(key)"
         guard let service = services.get(key), !service.metadata.isDeleting, service.spec?.type == "LoadBalancer" else {
             await balancers.stop(key)
             addresses.release(owner: owner)
+            publicIPs?.release(key)
             if var service = services.get(key), !service.metadata.isDeleting,
                 let ingress = service.status?.loadBalancer?.ingress, ingress.contains(where: { addresses.contains($0.ip ?? "") })
             {
@@ -85,6 +89,7 @@ struct LoadBalancerReconciler: Reconciler {
                 addresses.markUnavailable(ip, heldBy: owner)
             }
         }
+        publicIPs?.assign(key, service: service, ip: ip)
         let desired = LoadBalancerStatus(ingress: [LoadBalancerIngress(ip: ip, ipMode: "VIP")])
         guard service.status?.loadBalancer != desired else { return .done }
         var updated = service
@@ -114,7 +119,7 @@ struct LoadBalancerReconciler: Reconciler {
 enum LoadBalancerController {
     static func make(
         logger: Logger, ownerPrefix: String, client: KubeClient, informers: SharedInformers, addresses: AddressPool,
-        balancers: LoadBalancers
+        balancers: LoadBalancers, publicIPs: LocalPublicIPs? = nil
     ) -> Controller<LoadBalancerReconciler> {
         ControllerBuilder(name: "loadbalancer")
             .logger(logger)
@@ -122,6 +127,6 @@ enum LoadBalancerController {
             .build(reconciler: LoadBalancerReconciler(
                 ownerPrefix: ownerPrefix, services: informers.informer(for: Service.self).store,
                 slices: informers.informer(for: EndpointSlice.self).store, client: client,
-                addresses: addresses, balancers: balancers))
+                addresses: addresses, balancers: balancers, publicIPs: publicIPs))
     }
 }
