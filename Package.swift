@@ -263,6 +263,8 @@ let package = Package(
             name: "E2ETests",
             dependencies: [
                 "LocalFleet",
+                "ARMServer",
+                "ClusterDNS",
                 "FaultInjection",
                 "FleetAPI",
                 "KubeClient",

@@ -43,6 +43,8 @@ public struct TrafficManagerWalk: Sendable {
         }
         let exporters = ["member-1", "member-2"]
         let server = DNSServerAddress(trafficManager.dns)
+        let resolve = { try await self.resolve(server) }
+        let answers = { try await self.answers(server, $0) }
         let steps: [(String, () async throws -> [String]?)] = [
             ("label the public IP of Service app (service.beta.kubernetes.io/azure-dns-label-name=\(Self.dnsLabel)) and weigh the exports 1 and 3", {
                 var lines: [String] = []
@@ -89,7 +91,7 @@ public struct TrafficManagerWalk: Sendable {
                 return endpoints.map { "\($0.from?.cluster ?? ""): endpoint \($0.target ?? "") weight \($0.weight ?? 0)" }
             }),
             ("\(queries) DNS queries for \(dnsName) are answered 1:3", {
-                let counts = try await answers(server, queries)
+                let counts = try await answers(queries)
                 let share = Double(counts["member-1", default: 0]) / Double(queries)
                 guard counts.keys.allSatisfy(exporters.contains), abs(share - 0.25) < 0.05 else { return nil }
                 return exporters.map { "\($0): \(counts[$0, default: 0]) answers" } + ["member-1's share \(String(format: "%.3f", share)) (expected 0.25)"]
@@ -98,7 +100,7 @@ public struct TrafficManagerWalk: Sendable {
                 var lines: [String] = []
                 var seen: Set<String> = []
                 for _ in 0..<20 where seen.count < 2 {
-                    let (cluster, address) = try await resolve(server)
+                    let (cluster, address) = try await resolve()
                     guard !seen.contains(cluster) else { continue }
                     let answer = try await DemoSteps.curl(ip: address, port: 80, times: 1).first
                     guard answer?["cluster_id"] == cluster else { return nil }
@@ -109,13 +111,13 @@ public struct TrafficManagerWalk: Sendable {
             }),
             ("scale the app in member-1 to 0: its health probe fails and DNS answers only member-2", {
                 try await setReplicas(0, in: "member-1")
-                let counts = try await answers(server, 50)
+                let counts = try await answers(50)
                 guard counts == ["member-2": 50] else { return nil }
                 return ["50 of 50 answers: member-2"]
             }),
             ("scale it back to 2: member-1 is answered again", {
                 try await setReplicas(2, in: "member-1")
-                let counts = try await answers(server, 200)
+                let counts = try await answers(200)
                 guard counts["member-1", default: 0] > 0 else { return nil }
                 return exporters.map { "\($0): \(counts[$0, default: 0]) of 200 answers" }
             }),
@@ -124,10 +126,10 @@ public struct TrafficManagerWalk: Sendable {
     }
 
     /// The Traffic Manager DNS server, from `IP:port`.
-    struct DNSServerAddress: Sendable {
-        var host: String
-        var port: Int
-        init(_ text: String) {
+    public struct DNSServerAddress: Sendable {
+        public var host: String
+        public var port: Int
+        public init(_ text: String) {
             let parts = text.split(separator: ":")
             host = parts.first.map(String.init) ?? "127.0.0.1"
             port = parts.count > 1 ? Int(parts[1]) ?? 53 : 53
@@ -135,7 +137,7 @@ public struct TrafficManagerWalk: Sendable {
     }
 
     /// One DNS answer: the member whose public IP it is (from the CNAME target), and the address.
-    func resolve(_ server: DNSServerAddress) async throws -> (member: String, address: String) {
+    public func resolve(_ server: DNSServerAddress) async throws -> (member: String, address: String) {
         let response = try await DNSClient.query(dnsName, type: .a, server: server.host, port: server.port)
         guard case .cname(let target)? = response.answers.first(where: { $0.type == .cname })?.data,
             case .a(let address)? = response.answers.first(where: { $0.type == .a })?.data
@@ -146,7 +148,7 @@ public struct TrafficManagerWalk: Sendable {
     }
 
     /// How many of `count` answers name each member.
-    func answers(_ server: DNSServerAddress, _ count: Int) async throws -> [String: Int] {
+    public func answers(_ server: DNSServerAddress, _ count: Int) async throws -> [String: Int] {
         var counts: [String: Int] = [:]
         for _ in 0..<count { counts[try await resolve(server).member, default: 0] += 1 }
         return counts

@@ -103,8 +103,7 @@ public final class TrafficManagerProber: Sendable {
     public func run() async {
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.certificateVerification = .none
-        var configuration = HTTPClient.Configuration(tlsConfiguration: tls, redirectConfiguration: .disallow)
-        configuration.connectionPool.idleTimeout = .seconds(1)
+        let configuration = HTTPClient.Configuration(tlsConfiguration: tls, redirectConfiguration: .disallow)
         let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         let tick = min(Duration.seconds(1), (intervalOverride ?? .seconds(10)) / 4)
         await withDiscardingTaskGroup { group in
@@ -191,6 +190,8 @@ public final class TrafficManagerProber: Sendable {
         let scheme = settings.scheme == "HTTPS" ? "https" : "http"
         var request = HTTPClientRequest(url: "\(scheme)://\(probe.address):\(settings.port)\(settings.path)")
         for (name, value) in settings.headers { request.headers.replaceOrAdd(name: name, value: value) }
+        // Every probe on a new connection: a pooled one may still reach a backend that is gone.
+        request.headers.replaceOrAdd(name: "Connection", value: "close")
         do {
             let response = try await http.execute(request, timeout: timeAmount(settings.timeout))
             _ = try? await response.body.collect(upTo: 1 << 16)
