@@ -229,6 +229,8 @@ let package = Package(
             name: "LocalFleetTests",
             dependencies: [
                 "LocalFleet",
+                "ARMServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 "ClusterDNS",
                 "KubeRuntime",
                 .product(name: "NIOCore", package: "swift-nio"),

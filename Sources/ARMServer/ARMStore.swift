@@ -118,13 +118,35 @@ public final class ARMStore: Sendable {
         state.withLock { $0.profiles[ProfileKey(subscription, group, name)] }
     }
 
-    /// Creates a profile directly (one the fleet does not own, e.g. holding a DNS name).
+    /// Creates a profile directly (one the fleet does not own, e.g. holding a DNS name), with
+    /// `properties` besides its DNS name (e.g. `monitorConfig`, `profileStatus`).
     @discardableResult
-    public func seedProfile(_ name: String, relativeName: String, group: String, subscription: String) throws -> Profile {
-        try putProfile(
-            subscription: subscription, group: group, name: name,
-            body: .object(["location": "global", "properties": .object(["dnsConfig": .object(["relativeName": .string(relativeName), "ttl": 60])])])
+    public func seedProfile(
+        _ name: String, relativeName: String, group: String, subscription: String, properties: [String: JSONValue] = [:]
+    ) throws -> Profile {
+        var all = properties
+        all["dnsConfig"] = .object(["relativeName": .string(relativeName), "ttl": 60])
+        return try putProfile(
+            subscription: subscription, group: group, name: name, body: .object(["location": "global", "properties": .object(all)])
         ).0
+    }
+
+    /// Creates or replaces a profile's Azure endpoint directly (an out-of-band change, or a test's
+    /// set-up), with the validation of a PUT.
+    @discardableResult
+    public func seedEndpoint(
+        _ name: String, targetResourceID: String, weight: Int, status: String = "Enabled", profile: String, group: String,
+        subscription: String
+    ) throws -> Endpoint {
+        try putEndpoint(
+            subscription: subscription, group: group, profile: profile, name: name,
+            body: .object([
+                "type": "Microsoft.Network/trafficManagerProfiles/azureEndpoints",
+                "properties": .object([
+                    "targetResourceId": .string(targetResourceID), "weight": .int(Int64(weight)), "endpointStatus": .string(status),
+                ]),
+            ])
+        ).1
     }
 
     /// Deletes a profile behind the controllers' backs (an out-of-band change); false when absent.

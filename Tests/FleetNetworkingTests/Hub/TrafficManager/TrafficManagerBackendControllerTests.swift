@@ -101,6 +101,15 @@ import Testing
                 let m1Endpoint = "fleet-\(backend.metadata.uid ?? "")#app#m1"
                 #expect(server.store.removeEndpoint(m1Endpoint, profile: azureName, group: P.group, subscription: P.subscription))
                 try await eventually("the deleted endpoint is repaired", timeout: .seconds(15)) { azureWeights() == ["m1": 5, "m2": 5] }
+                // One edited out of band (another weight, disabled) is repaired the same way.
+                try server.store.seedEndpoint(
+                    m1Endpoint, targetResourceID: Self.pip("pip-1"), weight: 999, status: "Disabled", profile: azureName, group: P.group,
+                    subscription: P.subscription)
+                #expect(azureWeights() == ["m1": 999, "m2": 5])
+                try await eventually("the edited endpoint is repaired", timeout: .seconds(15)) {
+                    azureWeights() == ["m1": 5, "m2": 5]
+                        && server.store.profile(azureName, group: P.group, subscription: P.subscription)?.endpoints.allSatisfy { $0.status == "Enabled" } == true
+                }
 
                 // m2's Service becomes an internal load balancer: invalid, its endpoint goes.
                 _ = try await update(exports2, DerivedNames.hubObjectName(namespace: Self.namespace, name: "app")) { $0.spec?.isInternalLoadBalancer = true }
