@@ -35,6 +35,9 @@ public enum AgentTypes {
 public enum FleetMetrics {
     public static let serviceExportDuration = "fleet_networking_service_export_duration_milliseconds"
     public static let endpointSliceExportImportDuration = "fleet_networking_endpointslice_export_import_duration_milliseconds"
+    /// Gauges `{namespace, name, generation, condition, status, reason}` of the Traffic Manager kinds.
+    public static let trafficManagerProfileStatus = "fleet_networking_traffic_manager_profile_status_last_timestamp_seconds"
+    public static let trafficManagerBackendStatus = "fleet_networking_traffic_manager_backend_status_last_timestamp_seconds"
     /// Histogram buckets, in milliseconds.
     public static let durationBuckets: [Double] = [1000, 2500, 5000, 10000, 25000, 50000]
     /// Observations are clamped to this many milliseconds.

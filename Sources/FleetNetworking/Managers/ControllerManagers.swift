@@ -123,7 +123,8 @@ public final class HubNetControllerManager: Sendable {
             forceDeleteWaitTime: configuration.forceDeleteWaitTime, retryInterval: configuration.internalServiceExportRetryInterval,
             logger: logger)
         let trafficManager = try TrafficManagerControllers.make(
-            context, enabled: configuration.enableTrafficManagerFeature, cloudConfigPath: configuration.cloudConfigPath, logger: logger)
+            context, enabled: configuration.enableTrafficManagerFeature, cloudConfigPath: configuration.cloudConfigPath,
+            metrics: registry.prometheus, logger: logger)
         unit = ManagerUnit.make(
             name: "hub", endpoints: configuration.endpoints, leaseClient: hub, leaseName: LeaderElectionIDs.hub,
             leaderElection: configuration.leaderElection, identity: identity, registry: registry, logger: logger)

@@ -5,6 +5,7 @@ import KubeClient
 import KubeModel
 import KubeRuntime
 import Logging
+import Prometheus
 
 // hub/trafficmanagerbackend (reference-controllers §4.7): a TrafficManagerBackend puts one Azure
 // endpoint per exporting cluster into its profile's Azure Traffic Manager profile, pointing at
@@ -22,8 +23,9 @@ import Logging
 // - The cleanup finalizer comes before the first endpoint write; deletion removes this
 //   backend's endpoints when the profile is still there.
 // - Differences from the reference: status written only on change; Azure is read again every
-//   `resync` (default 5 min), repairing endpoints changed out of band. The reference's status
-//   metric is not emitted yet, so there is no metrics-cleanup finalizer either.
+//   `resync` (default 5 min), repairing endpoints changed out of band. The status metric is kept
+//   without the reference's `metrics-cleanup` finalizer (TrafficManagerStatusMetrics), which is
+//   released on deletion when an object carries it from the reference.
 
 public struct TrafficManagerBackendReconciler: Reconciler {
     public static let name = "trafficmanagerbackend"
@@ -38,6 +40,7 @@ public struct TrafficManagerBackendReconciler: Reconciler {
     /// How often an accepted backend's endpoints are read from Azure again, so that an endpoint
     /// edited or deleted there out of band is repaired (the reference waits for a change here).
     let resync: Duration
+    let metrics: TrafficManagerStatusMetrics
     /// Versions this controller's own writes replaced that the cache may still show.
     let written = UpdateExpectations()
 
@@ -45,7 +48,8 @@ public struct TrafficManagerBackendReconciler: Reconciler {
     static let byBackend = "fleet.tm.backend"
 
     public static func make(
-        _ context: HubAgentContext, arm: ARMConnection, subscription: String, resync: Duration = .seconds(300)
+        _ context: HubAgentContext, arm: ARMConnection, subscription: String, resync: Duration = .seconds(300),
+        metrics: PrometheusCollectorRegistry? = nil
     ) -> Controller<TrafficManagerBackendReconciler> {
         let informers = context.informers
         let backendInformer = informers.informer(for: TrafficManagerBackend.self)
@@ -57,7 +61,10 @@ public struct TrafficManagerBackendReconciler: Reconciler {
             context: context, connection: arm, subscription: subscription, backends: backends,
             profiles: informers.informer(for: TrafficManagerProfile.self).store,
             serviceImports: informers.informer(for: ServiceImport.self).store,
-            exports: informers.informer(for: InternalServiceExport.self).store, resync: resync)
+            exports: informers.informer(for: InternalServiceExport.self).store, resync: resync,
+            metrics: TrafficManagerStatusMetrics(
+                registry: metrics, name: FleetMetrics.trafficManagerBackendStatus,
+                help: "The last time a TrafficManagerBackend's Accepted condition was evaluated, by generation, status and reason."))
         reconciler.written.observe(backendInformer)
         return ControllerBuilder(name: name)
             .for(TrafficManagerBackend.self, in: informers)
@@ -79,7 +86,10 @@ public struct TrafficManagerBackendReconciler: Reconciler {
 
     public func reconcile(_ key: ObjectKey) async throws -> ReconcileResult {
         let arm = try await connection.client()
-        guard let backend = backends.get(key) else { return .done }
+        guard let backend = backends.get(key) else {
+            metrics.forget(key)
+            return .done
+        }
         // The cache still shows a version this controller replaced: the event of its write comes.
         guard !written.isSuperseded(key, backend.metadata) else { return .done }
         if backend.metadata.isDeleting { return try await delete(backend) }
@@ -248,6 +258,9 @@ public struct TrafficManagerBackendReconciler: Reconciler {
                 .make(
                     type: TrafficManagerBackendConditions.accepted, status: status, reason: reason, message: message,
                     observedGeneration: backend.metadata.generation, at: context.now())) || changed
+        if let accepted = current.conditions?.condition(ofType: TrafficManagerBackendConditions.accepted) {
+            metrics.observe(ObjectKey(backend), generation: backend.metadata.generation, condition: accepted, now: context.now())
+        }
         guard changed else { return }
         var updated = backend
         updated.status = current
@@ -255,9 +268,10 @@ public struct TrafficManagerBackendReconciler: Reconciler {
     }
 
     private func delete(_ backend: TrafficManagerBackend) async throws -> ReconcileResult {
-        guard backend.metadata.hasFinalizer(FleetFinalizers.trafficManagerBackendCleanup) else { return .done }
-        let arm = try await connection.client()
-        if let profile = profiles.get(namespace: backend.metadata.namespace ?? "", name: backend.spec.profile.name) {
+        if backend.metadata.hasFinalizer(FleetFinalizers.trafficManagerBackendCleanup),
+            let profile = profiles.get(namespace: backend.metadata.namespace ?? "", name: backend.spec.profile.name)
+        {
+            let arm = try await connection.client()
             let azureName = AzureProfile.name(of: profile)
             do {
                 let azure = try await arm.getProfile(subscription: subscription, group: profile.spec.resourceGroup, name: azureName)
@@ -272,8 +286,10 @@ public struct TrafficManagerBackendReconciler: Reconciler {
                 .normal, reason: TrafficManagerEventReasons.deleted, message: "Deleted the Azure Traffic Manager endpoints of \(backend.metadata.name ?? "")",
                 about: backend)
         }
+        // The reference's metrics finalizer too, on a backend it managed before.
         var updated = backend
-        updated.metadata.removeFinalizer(FleetFinalizers.trafficManagerBackendCleanup)
+        let released = [FleetFinalizers.trafficManagerBackendCleanup, FleetFinalizers.metricsCleanup].map { updated.metadata.removeFinalizer($0) }
+        guard released.contains(true) else { return .done }
         do {
             _ = try await api(backend).replace(updated)
         } catch let error as KubeClientError where error.isNotFound {}

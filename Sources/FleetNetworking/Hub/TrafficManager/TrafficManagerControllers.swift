@@ -1,6 +1,7 @@
 import AzureClient
 import Foundation
 import Logging
+import Prometheus
 
 // The Traffic Manager controllers of hub-net-controller-manager (`--enable-traffic-manager-feature`,
 // `--cloud-config`). The reference refuses to start without a readable cloud config while the
@@ -13,7 +14,7 @@ public enum TrafficManagerControllers {
     public static let userAgent = "fleet-hub-net-controller-manager"
 
     public static func make(
-        _ context: HubAgentContext, enabled: Bool, cloudConfigPath: String, logger: Logger
+        _ context: HubAgentContext, enabled: Bool, cloudConfigPath: String, metrics: PrometheusCollectorRegistry? = nil, logger: Logger
     ) throws -> [ControllerRunnable] {
         guard enabled else { return [] }
         guard FileManager.default.fileExists(atPath: cloudConfigPath) else {
@@ -25,8 +26,10 @@ public enum TrafficManagerControllers {
         let connection = ARMConnection(cloud: cloud, userAgent: userAgent, logger: logger)
         logger.info("Traffic Manager controllers on: subscription \(cloud.subscriptionID), cloud \(cloud.cloud)")
         return [
-            ControllerRunnable(TrafficManagerProfileReconciler.make(context, arm: connection, subscription: cloud.subscriptionID)),
-            ControllerRunnable(TrafficManagerBackendReconciler.make(context, arm: connection, subscription: cloud.subscriptionID)),
+            ControllerRunnable(
+                TrafficManagerProfileReconciler.make(context, arm: connection, subscription: cloud.subscriptionID, metrics: metrics)),
+            ControllerRunnable(
+                TrafficManagerBackendReconciler.make(context, arm: connection, subscription: cloud.subscriptionID, metrics: metrics)),
         ]
     }
 }

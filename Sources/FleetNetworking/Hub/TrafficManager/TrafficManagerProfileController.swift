@@ -5,6 +5,7 @@ import KubeClient
 import KubeModel
 import KubeRuntime
 import Logging
+import Prometheus
 import Synchronization
 
 // hub/trafficmanagerprofile (reference-controllers §4.6): a TrafficManagerProfile becomes the
@@ -21,9 +22,9 @@ import Synchronization
 // - Differences from the reference: the status is written only when it changes; a profile
 //   programmed at its generation is checked against Azure again every `resync` (default 5 min)
 //   so a change made in Azure out of band is repaired then, not at the next spec change (the
-//   reference watches generation changes only). The reference's status metric
-//   (`fleet_networking_traffic_manager_profile_status_last_timestamp_seconds`) is not emitted
-//   yet, so there is no metrics-cleanup finalizer either.
+//   reference watches generation changes only). The status metric is kept without the reference's
+//   `metrics-cleanup` finalizer (TrafficManagerStatusMetrics), which is released on deletion when
+//   an object carries it from the reference.
 
 public struct TrafficManagerProfileReconciler: Reconciler {
     public static let name = "trafficmanagerprofile"
@@ -35,6 +36,7 @@ public struct TrafficManagerProfileReconciler: Reconciler {
     let resync: Duration
     /// Versions this controller's own writes replaced that the cache may still show.
     let written: UpdateExpectations
+    let metrics: TrafficManagerStatusMetrics
     /// Profiles programmed at a generation, and when Azure was last seen to match.
     let verified = VerifiedProfiles()
 
@@ -47,7 +49,8 @@ public struct TrafficManagerProfileReconciler: Reconciler {
     }
 
     public static func make(
-        _ context: HubAgentContext, arm: ARMConnection, subscription: String, resync: Duration = .seconds(300)
+        _ context: HubAgentContext, arm: ARMConnection, subscription: String, resync: Duration = .seconds(300),
+        metrics: PrometheusCollectorRegistry? = nil
     ) -> Controller<TrafficManagerProfileReconciler> {
         let informer = context.informers.informer(for: TrafficManagerProfile.self)
         let written = UpdateExpectations()
@@ -58,7 +61,10 @@ public struct TrafficManagerProfileReconciler: Reconciler {
             .build(
                 reconciler: TrafficManagerProfileReconciler(
                     context: context, connection: arm, subscription: subscription, profiles: informer.store, resync: resync,
-                    written: written))
+                    written: written,
+                    metrics: TrafficManagerStatusMetrics(
+                        registry: metrics, name: FleetMetrics.trafficManagerProfileStatus,
+                        help: "The last time a TrafficManagerProfile's Programmed condition was evaluated, by generation, status and reason.")))
     }
 
     private func api(_ profile: TrafficManagerProfile) -> ResourceAPI<TrafficManagerProfile> {
@@ -69,6 +75,7 @@ public struct TrafficManagerProfileReconciler: Reconciler {
         let arm = try await connection.client()
         guard let profile = profiles.get(key) else {
             _ = verified.withLock { $0.removeValue(forKey: key) }
+            metrics.forget(key)
             return .done
         }
         // The cache still shows a version this controller replaced: the event of its write comes.
@@ -152,6 +159,9 @@ public struct TrafficManagerProfileReconciler: Reconciler {
                 .make(
                     type: TrafficManagerProfileConditions.programmed, status: condition.status, reason: condition.reason,
                     message: condition.message, observedGeneration: profile.metadata.generation, at: context.now())) || changed
+        if let programmed = status.conditions?.condition(ofType: TrafficManagerProfileConditions.programmed) {
+            metrics.observe(ObjectKey(profile), generation: profile.metadata.generation, condition: programmed, now: context.now())
+        }
         guard changed else { return }
         var updated = profile
         updated.status = status
@@ -160,22 +170,25 @@ public struct TrafficManagerProfileReconciler: Reconciler {
 
     private func delete(_ profile: TrafficManagerProfile, key: ObjectKey) async throws -> ReconcileResult {
         _ = verified.withLock { $0.removeValue(forKey: key) }
-        guard profile.metadata.hasFinalizer(FleetFinalizers.trafficManagerProfileCleanup) else { return .done }
-        let arm = try await connection.client()
-        let name = AzureProfile.name(of: profile)
-        do {
-            try await arm.deleteProfile(subscription: subscription, group: profile.spec.resourceGroup, name: name)
-        } catch let error as ARMClientError where error.isNotFound {
-        } catch let error as ARMClientError {
+        if profile.metadata.hasFinalizer(FleetFinalizers.trafficManagerProfileCleanup) {
+            let arm = try await connection.client()
+            let name = AzureProfile.name(of: profile)
+            do {
+                try await arm.deleteProfile(subscription: subscription, group: profile.spec.resourceGroup, name: name)
+            } catch let error as ARMClientError where error.isNotFound {
+            } catch let error as ARMClientError {
+                context.events.emit(
+                    .warning, reason: TrafficManagerEventReasons.azureAPIError,
+                    message: "Failed to delete the Azure Traffic Manager profile \(name): \(error)", about: profile)
+                throw error
+            }
             context.events.emit(
-                .warning, reason: TrafficManagerEventReasons.azureAPIError,
-                message: "Failed to delete the Azure Traffic Manager profile \(name): \(error)", about: profile)
-            throw error
+                .normal, reason: TrafficManagerEventReasons.deleted, message: "Deleted Azure Traffic Manager profile \(name)", about: profile)
         }
-        context.events.emit(
-            .normal, reason: TrafficManagerEventReasons.deleted, message: "Deleted Azure Traffic Manager profile \(name)", about: profile)
+        // The reference's metrics finalizer too, on a profile it managed before.
         var updated = profile
-        updated.metadata.removeFinalizer(FleetFinalizers.trafficManagerProfileCleanup)
+        let released = [FleetFinalizers.trafficManagerProfileCleanup, FleetFinalizers.metricsCleanup].map { updated.metadata.removeFinalizer($0) }
+        guard released.contains(true) else { return .done }
         do {
             _ = try await api(profile).replace(updated)
         } catch let error as KubeClientError where error.isNotFound {}

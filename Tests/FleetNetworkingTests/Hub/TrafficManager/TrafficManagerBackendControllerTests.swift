@@ -46,7 +46,8 @@ import Testing
             for (name, label) in [("pip-1", "app-m1"), ("pip-2", "app-m2")] {
                 server.store.putPublicIP(.init(name: name, ipAddress: "127.20\(name.suffix(1)).0.1", dnsLabel: label), group: P.group, subscription: P.subscription)
             }
-            let backendController = TrafficManagerBackendReconciler.make(context, arm: ARMConnection(arm), subscription: P.subscription, resync: .seconds(1))
+            let backendController = TrafficManagerBackendReconciler.make(
+                context, arm: ARMConnection(arm), subscription: P.subscription, resync: .seconds(1), metrics: fleet.registry)
             try await fleet.whileRunning([{ try await backendController.run() }]) {
                 let hub = fleet.hub.client
                 let profiles = hub.api(TrafficManagerProfile.self, namespace: Self.namespace)
@@ -83,6 +84,10 @@ import Testing
                 #expect(status?.endpoints?.first?.target == "app-m1.local.cloudapp.azure.com")
                 #expect(status?.endpoints?.map { $0.from?.weight } == [1, 2])
                 #expect(try await backends.get("app-backend").metadata.finalizers?.contains(FleetFinalizers.trafficManagerBackendCleanup) == true)
+                let series = FleetMetrics.trafficManagerBackendStatus
+                #expect(
+                    fleet.registry.emitToString().contains(
+                        "\(series){namespace=\"work\",name=\"app-backend\",generation=\"1\",condition=\"Accepted\",status=\"True\",reason=\"Accepted\"}"))
 
                 // No write while Azure matches: touching the backend changes nothing in Azure.
                 let endpointPuts: @Sendable () -> Int = { server.store.requests.filter { $0.method == "PUT" && $0.path.contains("AzureEndpoints") }.count }
@@ -145,6 +150,7 @@ import Testing
                 try await backends.delete("app-backend")
                 try await eventually("the backend is gone") { try await getIfPresent(backends, "app-backend") == nil }
                 #expect(azureWeights().isEmpty)
+                try await eventually("the backends' status series are gone") { !fleet.registry.emitToString().contains(series) }
             }
         }
     }

@@ -44,7 +44,8 @@ import Testing
         _ body: @Sendable (FleetTestbed, HubAgentContext, ARMServer, ARMClient) async throws -> Void
     ) async throws {
         try await Hub.run(clusters: clusters) { fleet, context in
-            let controller = TrafficManagerProfileReconciler.make(context, arm: ARMConnection(arm), subscription: subscription, resync: .seconds(1))
+            let controller = TrafficManagerProfileReconciler.make(
+                context, arm: ARMConnection(arm), subscription: subscription, resync: .seconds(1), metrics: fleet.registry)
             try await fleet.whileRunning([{ await context.informers.run() }, { try await controller.run() }]) {
                 try await body(fleet, context, server, arm)
             }
@@ -76,6 +77,9 @@ import Testing
             #expect(azure.relativeName == "work-app" && azure.tags["networking.fleet.azure.com.trafficManagerProfile"] == "work/app")
             #expect(azure.properties["monitorConfig"]?.objectValue?["timeoutInSeconds"]?.intValue == 10)
             #expect(Self.puts(server, azureName) == 1)
+            let series = FleetMetrics.trafficManagerProfileStatus
+            let labels = "namespace=\"work\",name=\"app\",generation=\"1\",condition=\"Programmed\",status=\"True\",reason=\"Programmed\""
+            #expect(fleet.registry.emitToString().contains("\(series){\(labels)}"))
 
             // Azure matches: resyncs read it again and write nothing.
             let gets: @Sendable () -> Int = { server.store.requests.filter { $0.method == "GET" && $0.path.hasSuffix(azureName) }.count }
@@ -91,6 +95,11 @@ import Testing
             }
             let monitor = server.store.profile(azureName, group: Self.group, subscription: Self.subscription)?.properties["monitorConfig"]?.objectValue
             #expect(monitor?["timeoutInSeconds"]?.intValue == 9, "the timeout default follows a 10 s interval")
+            // One series per profile: the new generation's replaces the old one.
+            try await eventually("the status metric is at generation 2") {
+                let text = fleet.registry.emitToString()
+                return text.contains("generation=\"2\"") && !text.contains("generation=\"1\"")
+            }
 
             // Deleted in Azure out of band: recreated at the next resync.
             #expect(server.store.removeProfile(azureName, group: Self.group, subscription: Self.subscription))
@@ -105,6 +114,16 @@ import Testing
             let events = try await fleet.hub.client.api(Event.self, namespace: Hub.serviceNamespace).list().items
             #expect(events.contains { $0.reason == TrafficManagerEventReasons.programmed })
             #expect(events.contains { $0.reason == TrafficManagerEventReasons.deleted })
+            try await eventually("the profile's status series is gone") { !fleet.registry.emitToString().contains(series) }
+
+            // A profile the reference managed before carries its metrics-cleanup finalizer: released.
+            _ = try await api.create(
+                TrafficManagerProfile(
+                    metadata: ObjectMeta(name: "legacy", namespace: Hub.serviceNamespace, finalizers: [FleetFinalizers.metricsCleanup]),
+                    spec: TrafficManagerProfileSpec(resourceGroup: Self.group)))
+            try await eventually("the legacy profile is Programmed") { Self.programmed(try await api.get("legacy"))?.status == "True" }
+            try await api.delete("legacy")
+            try await eventually("the legacy profile is gone") { try await getIfPresent(api, "legacy") == nil }
         }
     }
 
