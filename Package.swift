@@ -315,6 +315,7 @@ let package = Package(
             dependencies: [
                 "AzureClient",
                 "ARMServer",
+                "FaultInjection",
                 "KubeClient",
                 "KubeModel",
                 "KubeTestSupport",

@@ -1,4 +1,5 @@
 import ARMServer
+import FaultInjection
 import AsyncHTTPClient
 import AzureClient
 import Foundation
@@ -164,6 +165,43 @@ import Testing
             }
             if case .transport = refused {} else { Issue.record("expected a transport error, got \(String(describing: refused))") }
             #expect(refused?.status == nil, "no status: not an answer")
+        }
+    }
+
+    /// Connections dropped by the network (spec §6.5's "dropped connection"), played by a
+    /// FaultProxy in front of the server: one reset while the server is answering, and new
+    /// connections refused for a while; the client retries and the call succeeds.
+    @Test func droppedConnectionsAreRetried() async throws {
+        try await Self.withServer { server, url in
+            let port = Int(url.split(separator: ":").last ?? "") ?? 0
+            let proxy = try await FaultProxy.start(upstreamHost: "127.0.0.1", upstreamPort: port, logger: Self.quiet)
+            do {
+                let client = Self.client("http://127.0.0.1:\(proxy.port)")
+                _ = try await client.putProfile(subscription: Self.subscription, group: Self.group, name: "p", body: Self.profile("p"))
+
+                // The connection is reset while the server takes its time with the answer.
+                server.faults.inject(.init(.delay(.milliseconds(500)), times: 1), on: .profileGet)
+                let call = Task { try await client.getProfile(subscription: Self.subscription, group: Self.group, name: "p") }
+                let accepted = proxy.statistics.acceptedConnections
+                try await eventually("the GET is in flight") { proxy.statistics.bytesToUpstream > 0 && server.store.requests.count == 1 }
+                try await Task.sleep(for: .milliseconds(100))
+                await proxy.resetAll()
+                let answer = try await call.value
+                #expect(answer.objectValue?["name"]?.stringValue == "p")
+                #expect(proxy.statistics.acceptedConnections > accepted, "the request was sent again on a new connection")
+
+                // New connections refused (a drop on connect), then the network comes back.
+                await proxy.resetAll()
+                proxy.mode = .refuse
+                let refusedCall = Task { try await client.getProfile(subscription: Self.subscription, group: Self.group, name: "p") }
+                try await eventually("a connection was refused") { proxy.statistics.refusedConnections > 0 }
+                proxy.mode = .pass
+                #expect(try await refusedCall.value.objectValue?["name"]?.stringValue == "p")
+            } catch {
+                await proxy.stop()
+                throw error
+            }
+            await proxy.stop()
         }
     }
 
