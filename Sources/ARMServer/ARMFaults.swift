@@ -1,3 +1,4 @@
+import KubeModel
 import Synchronization
 
 /// Faults the ARM-compatible server injects per route (traffic-manager spec §6.5): a fixed error
@@ -17,6 +18,9 @@ public final class ARMFaults: Sendable {
         case throttled(retryAfterSeconds: Int)
         /// Waits this long, then answers normally.
         case delay(Duration)
+        /// Answers with this status and body, leaving the store alone: the partial or odd answers
+        /// of the reference's fakes (a profile without `properties`, a PUT answer without `id`).
+        case answer(Int, JSONValue)
     }
 
     public struct Fault: Sendable, Equatable {

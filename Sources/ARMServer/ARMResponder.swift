@@ -46,11 +46,17 @@ struct ARMResponder: HTTPResponder {
         path.lowercased().hasSuffix("/oauth2/v2.0/token") || path.lowercased().hasPrefix("/metadata/identity/")
     }
 
-    /// Applies the fault injected on `route` for `name`, if any.
-    private func meetFault(_ route: ARMFaults.Route, name: String?, headers: inout HTTPFields) async throws {
+    /// Applies the fault injected on `route` for `name`, if any; returns the answer that replaces
+    /// the store's.
+    private func meetFault(
+        _ route: ARMFaults.Route, name: String?, headers: inout HTTPFields
+    ) async throws -> (HTTPResponse.Status, JSONValue?)? {
         switch faults.take(route, name: name) {
-        case nil: return
-        case .delay(let duration): try await Task.sleep(for: duration)
+        case nil: return nil
+        case .delay(let duration):
+            try await Task.sleep(for: duration)
+            return nil
+        case .answer(let status, let body): return (HTTPResponse.Status(code: status), body)
         case .status(let status, let code):
             throw ARMError(status: status, code: code, message: "Injected failure: \(status) \(code).")
         case .throttled(let seconds):
@@ -83,8 +89,10 @@ struct ARMResponder: HTTPResponder {
             name = nil
             scope = (subscription, group)
         }
-        if let route { try await meetFault(route, name: name, headers: &headers) }
+        var injected: (HTTPResponse.Status, JSONValue?)?
+        if let route { injected = try await meetFault(route, name: name, headers: &headers) }
         try identities.authorize(request.headers[.authorization], subscription: scope.subscription, group: scope.group)
+        if let injected { return injected }
         func body() throws(ARMError) -> JSONValue {
             do {
                 return try JSONValue(parsing: Array(bodyBytes.readableBytesView))

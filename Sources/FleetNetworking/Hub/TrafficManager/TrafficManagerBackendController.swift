@@ -23,7 +23,8 @@ import Prometheus
 // - The cleanup finalizer comes before the first endpoint write; deletion removes this
 //   backend's endpoints when the profile is still there.
 // - Differences from the reference: status written only on change; Azure is read again every
-//   `resync` (default 5 min), repairing endpoints changed out of band. The status metric is kept
+//   `resync` (default 5 min), repairing endpoints changed out of band, and also after the Azure
+//   profile was not found (the profile controller recreates it). The status metric is kept
 //   without the reference's `metrics-cleanup` finalizer (TrafficManagerStatusMetrics), which is
 //   released on deletion when an object carries it from the reference.
 
@@ -122,7 +123,9 @@ public struct TrafficManagerBackendReconciler: Reconciler {
             if error.isNotFound {
                 try await writeStatus(
                     backend, ConditionStatus.false, Reason.invalid, "Azure Traffic Manager profile \"\(azureName)\" under \"\(group)\" is not found", [])
-                return .done
+                // The profile controller recreates a profile deleted in Azure at its next check;
+                // look again then (the reference waits for a change here).
+                return .requeue(after: resync)
             }
             try await writeStatus(
                 backend, ConditionStatus.unknown, Reason.pending, "Failed to get the Azure Traffic Manager profile \"\(azureName)\": \(error)", [])

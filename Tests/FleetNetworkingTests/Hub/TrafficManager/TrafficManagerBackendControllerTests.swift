@@ -154,4 +154,104 @@ import Testing
             }
         }
     }
+
+    /// The reference's backend scenarios around its inputs and Azure's errors: a missing profile,
+    /// a profile Invalid and one Pending, a missing ServiceImport, an endpoint Azure refuses (403
+    /// on the target's group) until the role is granted, a 408 on the profile GET, a profile GET
+    /// without properties, the Azure profile gone, and stale endpoints that fail to delete.
+    @Test func statusFollowsTheProfileTheImportAndAzureErrors() async throws {
+        try await P.run(clusters: ["m1", "m2"]) { fleet, context, server, arm in
+            server.store.putPublicIP(.init(name: "pip-1", ipAddress: "127.201.0.1", dnsLabel: "app-m1"), group: P.group, subscription: P.subscription)
+            // m2's public IP is in a group the hub has no role in.
+            server.store.putPublicIP(.init(name: "pip-2", ipAddress: "127.202.0.1", dnsLabel: "app-m2"), group: "other-rg", subscription: P.subscription)
+            let backendController = TrafficManagerBackendReconciler.make(context, arm: ARMConnection(arm), subscription: P.subscription, resync: .seconds(1))
+            try await fleet.whileRunning([{ try await backendController.run() }]) {
+                let hub = fleet.hub.client
+                let profiles = hub.api(TrafficManagerProfile.self, namespace: Self.namespace)
+                let backends = hub.api(TrafficManagerBackend.self, namespace: Self.namespace)
+                func backend(_ name: String, profile: String) async throws {
+                    _ = try await backends.create(
+                        TrafficManagerBackend(
+                            metadata: ObjectMeta(name: name, namespace: Self.namespace),
+                            spec: TrafficManagerBackendSpec(profile: LocalObjectName(name: profile), backend: LocalObjectName(name: "app"), weight: 10)))
+                }
+                func accepted(_ name: String, _ status: String, _ reason: String, _ message: String, line: Int = #line) async throws {
+                    try await eventually("\(name): \(status) \(reason) \(message) (line \(line))") {
+                        let condition = Self.accepted(try await backends.get(name))
+                        return condition?.status == status && condition?.reason == reason && condition?.message.contains(message) == true
+                    }
+                }
+                typealias Reason = TrafficManagerBackendConditions.Reason
+
+                // No such profile.
+                try await backend("orphan", profile: "ghost")
+                try await accepted("orphan", "False", Reason.invalid, "TrafficManagerProfile \"ghost\" is not found")
+
+                // A profile Azure refuses (no role in its group).
+                _ = try await profiles.create(
+                    TrafficManagerProfile(metadata: ObjectMeta(name: "forbidden", namespace: Self.namespace), spec: TrafficManagerProfileSpec(resourceGroup: "other-rg")))
+                try await backend("on-forbidden", profile: "forbidden")
+                try await accepted(
+                    "on-forbidden", "False", Reason.invalid, "Invalid trafficManagerProfile \"forbidden\", please check the trafficManagerProfile status")
+
+                // A profile still Pending (Azure answers 500), then Programmed: the ServiceImport is missing.
+                server.faults.inject(.init(.status(500, code: "InternalServerError")), on: .profilePut)
+                let profile = try await profiles.create(
+                    TrafficManagerProfile(metadata: ObjectMeta(name: "global", namespace: Self.namespace), spec: TrafficManagerProfileSpec(resourceGroup: P.group)))
+                let azureName = "fleet-\(profile.metadata.uid ?? "")"
+                try await backend("app-backend", profile: "global")
+                try await accepted("app-backend", "Unknown", Reason.pending, "In the processing of trafficManagerProfile \"global\"")
+                server.faults.clear()
+                try await accepted("app-backend", "False", Reason.invalid, "ServiceImport \"app\" is not found")
+
+                // Both clusters export; Azure refuses m2's endpoint (the hub may not read its public
+                // IP) until the hub gets a role there.
+                _ = try await hub.api(InternalServiceExport.self, namespace: FleetNamespaces.member("m1")).create(Self.export("m1", pip: "pip-1"))
+                var m2 = Self.export("m2", pip: "pip-2")
+                let otherGroupIP = m2.spec?.publicIPResourceID?.replacingOccurrences(of: "/\(P.group)/", with: "/other-rg/")
+                m2.spec?.publicIPResourceID = otherGroupIP
+                _ = try await hub.api(InternalServiceExport.self, namespace: FleetNamespaces.member("m2")).create(m2)
+                let imports = hub.api(ServiceImport.self, namespace: Self.namespace)
+                var serviceImport = try await imports.create(ServiceImport(metadata: ObjectMeta(name: "app", namespace: Self.namespace)))
+                serviceImport.status = ServiceImportStatus(clusters: [ClusterStatus(cluster: "m1"), ClusterStatus(cluster: "m2")])
+                _ = try await imports.replaceStatus(serviceImport)
+                try await accepted(
+                    "app-backend", "False", Reason.invalid, "1 endpoint(s) failed to be created/updated in the Azure Traffic Manager, for example, ")
+                #expect(try await backends.get("app-backend").status?.endpoints?.compactMap { $0.from?.cluster } == ["m1"])
+                #expect(Self.accepted(try await backends.get("app-backend"))?.message.contains("LinkedAuthorizationFailed") == true)
+                server.identities.grant("hub-app", group: "other-rg", subscription: P.subscription)
+                try await accepted("app-backend", "True", Reason.accepted, "2 service(s) exported from clusters have been accepted")
+
+                // The profile GET times out (408): Pending, then back.
+                server.faults.inject(.init(.status(408, code: "RequestTimeout"), name: azureName), on: .profileGet)
+                try await accepted("app-backend", "Unknown", Reason.pending, "Failed to get the Azure Traffic Manager profile \"\(azureName)\"")
+                server.faults.clear()
+                try await accepted("app-backend", "True", Reason.accepted, "2 service(s)")
+
+                // A profile GET without properties: no endpoint is seen, so both are written again.
+                let endpointPuts: @Sendable () -> Int = { server.store.requests.filter { $0.method == "PUT" && $0.path.contains("AzureEndpoints") }.count }
+                let putsBefore = endpointPuts()
+                server.faults.inject(
+                    .init(.answer(200, .object(["name": .string(azureName), "location": "global"])), times: 1, name: azureName), on: .profileGet)
+                try await eventually("both endpoints are written again") { endpointPuts() >= putsBefore + 2 }
+                try await accepted("app-backend", "True", Reason.accepted, "2 service(s)")
+
+                // The Azure profile is gone (every GET 404): Invalid. The profile controller recreates
+                // it (without endpoints: a PUT's endpoints are the whole set), and the backend
+                // writes its endpoints again.
+                server.faults.inject(.init(.status(404, code: "NotFound"), name: azureName), on: .profileGet)
+                try await accepted("app-backend", "False", Reason.invalid, "Azure Traffic Manager profile \"\(azureName)\" under \"\(P.group)\" is not found")
+                server.faults.clear()
+                try await accepted("app-backend", "True", Reason.accepted, "2 service(s)")
+
+                // The ServiceImport goes; removing the stale endpoints fails (500), then works.
+                server.faults.inject(.init(.status(500, code: "InternalServerError")), on: .endpointDelete)
+                try await imports.delete("app")
+                try await accepted("app-backend", "Unknown", Reason.pending, "Failed to cleanup the existing")
+                server.faults.clear()
+                try await accepted("app-backend", "False", Reason.invalid, "ServiceImport \"app\" is not found")
+                #expect(server.store.profile(azureName, group: P.group, subscription: P.subscription)?.endpoints.isEmpty == true)
+            }
+        }
+    }
 }

@@ -16,7 +16,8 @@ import Testing
 // assignments) and a real hub API server: the reference's scenarios (reference-controllers §7.13)
 // translated to state — created and Programmed; no PUT when Azure matches; a spec change; a
 // profile deleted in Azure is recreated; 409 DNSNameNotAvailable; 429/500 Pending then
-// recovered; 403 on the resource group Invalid with deletion not blocked; deletion.
+// recovered; 403 on the resource group Invalid with deletion not blocked; 400 Invalid then
+// accepted; a PUT answer without id and DNS name; deletion.
 
 @Suite struct TrafficManagerProfileControllerTests {
     static let subscription = ARMFixture.subscription
@@ -167,11 +168,34 @@ import Testing
             try await api.delete("forbidden")
             try await eventually("deleted at once") { try await getIfPresent(api, "forbidden") == nil }
 
-            for name in ["taken", "busy"] { try await api.delete(name) }
-            try await eventually("both deleted") {
-                let taken = try await getIfPresent(api, "taken")
-                let busy = try await getIfPresent(api, "busy")
-                return taken == nil && busy == nil
+            // Azure refuses the spec (400): Invalid; once it accepts it, Programmed.
+            server.faults.inject(.init(.status(400, code: "BadRequest")), on: .profilePut)
+            _ = try await make("refused")
+            try await eventually("400 ⇒ Invalid") {
+                let condition = Self.programmed(try await api.get("refused"))
+                return condition?.status == "False" && condition?.reason == TrafficManagerProfileConditions.Reason.invalid
+                    && condition?.message.hasPrefix("Invalid profile: ") == true
+            }
+            server.faults.clear()
+            try await eventually("then Programmed") { Self.programmed(try await api.get("refused"))?.status == "True" }
+
+            // A PUT answer without `id` and DNS settings: Programmed, with neither in the status.
+            server.faults.inject(.init(.answer(200, .object(["name": "odd", "location": "global"]))), on: .profilePut)
+            _ = try await make("odd")
+            try await eventually("Programmed without a DNS name") {
+                let odd = try await api.get("odd")
+                return Self.programmed(odd)?.status == "True" && odd.status?.dnsName == nil && odd.status?.resourceID == nil
+            }
+            server.faults.clear()
+            try await eventually("the next resync writes the profile and its DNS name", timeout: .seconds(10)) {
+                try await api.get("odd").status?.dnsName == "work-odd.trafficmanager.net"
+            }
+
+            for name in ["taken", "busy", "refused", "odd"] { try await api.delete(name) }
+            try await eventually("all deleted") {
+                var left = 0
+                for name in ["taken", "busy", "refused", "odd"] where try await getIfPresent(api, name) != nil { left += 1 }
+                return left == 0
             }
             #expect(server.store.profiles.map(\.name) == ["someone-else"])
         }
