@@ -2,12 +2,13 @@ import ARMServer
 import ClusterDNS
 @testable import LocalFleet
 import KubeModel
+import KubeTestSupport
 import Logging
 import Testing
 
 // The local Traffic Manager's answers: the weighted choice (proportions over many draws with a
 // seeded generator, degraded endpoints left out unless all are, disabled and unresolvable ones
-// never), and the DNS server's responses for profiles, targets and other names, over UDP.
+// never; reproducible with a seeded generator), and the DNS server's responses for profiles, targets and other names, over UDP.
 
 @Suite struct TrafficManagerDNSTests {
     static let quiet: Logger = {
@@ -17,18 +18,6 @@ import Testing
     }()
     static let subscription = "sub"
     static let group = "rg"
-
-    /// A deterministic generator (SplitMix64), so that the proportions below are reproducible.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     /// A store with profile `p` (`relative.trafficmanager.net`) and endpoints to public IPs
     /// `ip-<name>` (`<name>.east.cloudapp.azure.com`, 127.1.0.<n>), weights as given.
@@ -49,7 +38,7 @@ import Testing
 
     static func draws(_ store: ARMStore, degraded: Set<String> = [], count: Int = 20_000) -> [String: Int] {
         let profile = store.profiles[0]
-        var generator = SplitMix(state: 42)
+        var generator = SplitMix64(seed: 42)
         var counts: [String: Int] = [:]
         for _ in 0..<count {
             let choice = TrafficManagerRouting.choose(

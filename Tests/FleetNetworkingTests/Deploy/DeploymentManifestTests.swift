@@ -193,6 +193,44 @@ import Testing
     /// What can be checked of the image build without a container engine: the Dockerfile builds
     /// a static-stdlib release binary of the chosen component and runs it as 65532; the script
     /// builds exactly the executables the package defines.
+    /// config/components/traffic-manager on the hub and member overlays: the feature flag (parsed
+    /// as the binaries parse their arguments: the last value wins) and the cloud config Secret at
+    /// the reference's path, on hub-net and member-net only.
+    @Test(.enabled(if: RenderedManifests.kubectl != nil, "kubectl is not installed (needed for `kubectl kustomize config/...`)"))
+    func theTrafficManagerComponentTurnsTheFeatureOn() throws {
+        func withComponent(_ overlay: String) throws -> String {
+            let text = try String(contentsOf: RenderedManifests.repositoryRoot.appendingPathComponent("config/overlays/\(overlay)/kustomization.yaml"), encoding: .utf8)
+            return text + "components:\n- ../../components/traffic-manager\n"
+        }
+        let hub = try RenderedManifests.render("overlays/hub", inputs: ["overlays/hub/kustomization.yaml": try withComponent("hub")])
+        let member = try RenderedManifests.render(
+            "overlays/member",
+            inputs: [
+                "overlays/member/kustomization.yaml": try withComponent("member"),
+                "overlays/member/hub-connection.env": "HUB_SERVER_URL=https://hub.example:443\nMEMBER_CLUSTER_NAME=east-2\nHUB_CERTIFICATE_AUTHORITY=Q0E=\n",
+            ])
+        func container(_ rendered: RenderedManifests, _ name: String) throws -> Container {
+            let deployment: Deployment = try #require(rendered.object("Deployment", name)).decode()
+            return try #require(deployment.spec?.template.spec?.containers.first)
+        }
+        func volumes(_ rendered: RenderedManifests, _ name: String) throws -> [String] {
+            let deployment: Deployment = try #require(rendered.object("Deployment", name)).decode()
+            return (deployment.spec?.template.spec?.volumes ?? []).map(\.name)
+        }
+        let hubArgs = try container(hub, "hub-net-controller-manager").args ?? []
+        let hubOptions = try HubNetOptions.parse(GoFlagSyntax.normalize(hubArgs, booleanFlags: HubNetOptions.booleanFlags))
+        #expect(hubOptions.enableTrafficManagerFeature.value && hubOptions.cloudConfig == "/etc/kubernetes/provider/azure.json")
+        let memberArgs = try container(member, "member-net-controller-manager").args ?? []
+        let memberOptions = try MemberNetOptions.parse(GoFlagSyntax.normalize(memberArgs, booleanFlags: MemberNetOptions.booleanFlags))
+        #expect(memberOptions.enableTrafficManagerFeature.value && memberOptions.cloudConfig == "/etc/kubernetes/provider/azure.json")
+        for (rendered, name) in [(hub, "hub-net-controller-manager"), (member, "member-net-controller-manager")] {
+            #expect(try container(rendered, name).volumeMounts?.contains { $0.name == "azure-cloud-config" && $0.mountPath == "/etc/kubernetes/provider" } == true)
+            #expect(try volumes(rendered, name).contains("azure-cloud-config"))
+        }
+        #expect(try volumes(member, "member-net-controller-manager").contains("hub-token"), "the member's other volumes stay")
+        #expect(try container(member, "mcs-controller-manager").args?.contains { $0.contains("traffic-manager") } != true)
+    }
+
     @Test func imageBuildFiles() throws {
         let root = RenderedManifests.repositoryRoot
         let dockerfile = try String(contentsOf: root.appendingPathComponent("Dockerfile"), encoding: .utf8)
