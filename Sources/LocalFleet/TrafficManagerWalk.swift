@@ -93,7 +93,9 @@ public struct TrafficManagerWalk: Sendable {
             ("\(queries) DNS queries for \(dnsName) are answered 1:3", {
                 let counts = try await answers(queries)
                 let share = Double(counts["member-1", default: 0]) / Double(queries)
-                guard counts.keys.allSatisfy(exporters.contains), abs(share - 0.25) < 0.05 else { return nil }
+                // Within five standard deviations of a 1-in-4 draw.
+                let tolerance = 5 * (0.25 * 0.75 / Double(queries)).squareRoot()
+                guard counts.keys.allSatisfy(exporters.contains), abs(share - 0.25) < tolerance else { return nil }
                 return exporters.map { "\($0): \(counts[$0, default: 0]) answers" } + ["member-1's share \(String(format: "%.3f", share)) (expected 0.25)"]
             }),
             ("HTTP to the address DNS answers reaches that member's pods", {
@@ -138,7 +140,7 @@ public struct TrafficManagerWalk: Sendable {
 
     /// One DNS answer: the member whose public IP it is (from the CNAME target), and the address.
     public func resolve(_ server: DNSServerAddress) async throws -> (member: String, address: String) {
-        let response = try await DNSClient.query(dnsName, type: .a, server: server.host, port: server.port)
+        let response = try await DNSClient.query(dnsName, type: .a, server: server.host, port: server.port, timeout: .seconds(5))
         guard case .cname(let target)? = response.answers.first(where: { $0.type == .cname })?.data,
             case .a(let address)? = response.answers.first(where: { $0.type == .a })?.data
         else { throw WalkError("no CNAME and A record for \(dnsName): \(response.responseCode)") }
