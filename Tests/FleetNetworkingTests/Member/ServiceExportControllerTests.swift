@@ -55,9 +55,11 @@ import Testing
                 #expect(internalExport.spec?.serviceReference.namespacedName == "work/app")
 
                 // Deleted on the hub: uploaded again from the delete event, with the same stamp.
+                // (The deleted object lingers until the hub's finalizer is released: wait for a new one.)
                 _ = try await internalExports.delete(internalName)
                 try await eventually("the export is uploaded again") {
-                    try await getIfPresent(internalExports, internalName)?.spec == expected
+                    let again = try await getIfPresent(internalExports, internalName)
+                    return again?.spec == expected && again?.metadata.uid != internalExport.metadata.uid && again?.metadata.isDeleting == false
                 }
 
                 // The hub resolves: no conflict, then a conflict; each is copied back.
