@@ -124,6 +124,35 @@ import Testing
                         && condition?.message.contains("service exported from m2 is invalid: internal load balancer is not supported") == true
                 }
 
+                // And back: m2's endpoint returns.
+                _ = try await update(exports2, DerivedNames.hubObjectName(namespace: Self.namespace, name: "app")) { $0.spec?.isInternalLoadBalancer = false }
+                try await eventually("m2 is valid again") {
+                    let condition = Self.accepted(try await backends.get("app-backend"))
+                    return azureWeights() == ["m1": 5, "m2": 5] && condition?.status == "True"
+                }
+
+                // An endpoint someone else added to the profile is not this backend's: left alone.
+                server.store.putPublicIP(.init(name: "pip-other", ipAddress: "127.203.0.1", dnsLabel: "other"), group: P.group, subscription: P.subscription)
+                try server.store.seedEndpoint(
+                    "someone-elses", targetResourceID: Self.pip("pip-other"), weight: 3, profile: azureName, group: P.group, subscription: P.subscription)
+                let readsBefore = profileGets()
+                try await eventually("two resyncs read the profile", timeout: .seconds(10)) { profileGets() >= readsBefore + 2 }
+                #expect(azureWeights() == ["m1": 5, "m2": 5, "someone-elses": 3])
+                #expect(server.store.removeEndpoint("someone-elses", profile: azureName, group: P.group, subscription: P.subscription))
+
+                // The ServiceImport lists a cluster whose export the hub does not have (yet): Pending.
+                _ = try await update(imports, "app", status: true) { $0.status?.clusters?.append(ClusterStatus(cluster: "m3")) }
+                try await eventually("a cluster without its export is pending") {
+                    let condition = Self.accepted(try await backends.get("app-backend"))
+                    return condition?.status == "Unknown" && condition?.message == "Failed to find the exported service work/app from cluster m3"
+                }
+                _ = try await update(imports, "app", status: true) { $0.status?.clusters?.removeAll { $0.cluster == "m3" } }
+                try await eventually("accepted again") { Self.accepted(try await backends.get("app-backend"))?.status == "True" }
+
+                // m2 internal again for the steps below.
+                _ = try await update(exports2, DerivedNames.hubObjectName(namespace: Self.namespace, name: "app")) { $0.spec?.isInternalLoadBalancer = true }
+                try await eventually("m2 is withdrawn again") { azureWeights() == ["m1": 10] }
+
                 // A second backend for the same service: Azure refuses the same target twice.
                 _ = try await backends.create(
                     TrafficManagerBackend(
