@@ -17,6 +17,12 @@ public enum ARMClientError: Error, Sendable, CustomStringConvertible {
         return nil
     }
 
+    /// The `x-ms-client-request-id` the failed request carried (for Azure support).
+    public var requestID: String? {
+        if case .response(_, _, _, _, _, let requestID) = self { return requestID }
+        return nil
+    }
+
     public var code: String? {
         if case .response(_, let code, _, _, _, _) = self { return code }
         return nil
@@ -31,8 +37,11 @@ public enum ARMClientError: Error, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .response(let status, let code, let message, let method, let url, let requestID):
-            return "\(method) \(url): RESPONSE \(status), ERROR CODE \(code.isEmpty ? "unknown" : code): \(message) (request \(requestID))"
+        case .response(let status, let code, let message, let method, let url, _):
+            // The request id stays out of the text: conditions and events carry the text, and the
+            // same failure must read the same every time (a new id in a condition's message would
+            // rewrite the status at every retry, and the write would trigger the next retry).
+            return "\(method) \(url): RESPONSE \(status), ERROR CODE \(code.isEmpty ? "unknown" : code): \(message)"
         case .transport(let method, let url, let underlying):
             return "\(method) \(url): no answer: \(underlying)"
         case .authentication(let reason):

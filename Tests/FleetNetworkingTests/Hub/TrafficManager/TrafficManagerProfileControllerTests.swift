@@ -165,6 +165,17 @@ import Testing
                     && condition?.message.contains("AuthorizationFailed") == true
             }
             #expect(try await api.get("forbidden").metadata.finalizers == nil)
+            // Each retry meets the same error: the status is not rewritten (a message that changed
+            // at every attempt would trigger the next one at once), and the events are counted
+            // rather than repeated.
+            let invalidVersion = try await api.get("forbidden").metadata.resourceVersion
+            try await consistently("the Invalid status is stable", for: .seconds(2)) {
+                try await api.get("forbidden").metadata.resourceVersion == invalidVersion
+            }
+            let forbiddenEvents = try await fleet.hub.client.api(Event.self, namespace: Hub.serviceNamespace).list().items.filter {
+                $0.involvedObject.name == "forbidden"
+            }
+            #expect(forbiddenEvents.count <= 2, "\(forbiddenEvents.map(\.message))")
             try await api.delete("forbidden")
             try await eventually("deleted at once") { try await getIfPresent(api, "forbidden") == nil }
 
