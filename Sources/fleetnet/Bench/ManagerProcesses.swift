@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import FleetNetworking
 import Foundation
+import KubeServer
 import LocalFleet
 
 #if canImport(Glibc)
@@ -251,42 +252,14 @@ final class ManagerProcesses: Sendable {
         return text.split(separator: "\n").suffix(5).joined(separator: "\n")
     }
 
-    /// `count` distinct loopback ports that were free a moment ago, from below the kernel's ephemeral range: a
-    /// port handed out by bind(0) lies inside that range, where any outgoing connection (the
-    /// bench makes thousands) may take it before the manager binds it ("Address already in
-    /// use" at start, seen once in a scale run). Below the range only another listener can.
+    /// `count` distinct loopback ports, free a moment ago, from below the ephemeral range
+    /// (`LoopbackPorts`): the bench makes thousands of outgoing connections, any of which could
+    /// take a port bind(0) handed out before the manager binds it.
     static func freePorts(_ count: Int) throws -> [Int] {
-        let lowestEphemeral = Self.ephemeralPortRange().lowerBound
-        let candidates = max(1_024, lowestEphemeral - 12_000)..<lowestEphemeral
-        var ports: [Int] = []
-        for _ in 0..<(200 * count) where ports.count < count {
-            let port = Int.random(in: candidates)
-            if !ports.contains(port), try bindable(port) { ports.append(port) }
+        do {
+            return try LoopbackPorts.free(count)
+        } catch {
+            throw Failed(description: "\(error)")
         }
-        guard ports.count == count else { throw Failed(description: "no \(count) free loopback ports in \(candidates)") }
-        return ports
-    }
-
-    /// The kernel's ephemeral (outgoing) port range; Linux's default when it cannot be read.
-    static func ephemeralPortRange() -> ClosedRange<Int> {
-        let text = (try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8)) ?? ""
-        let bounds = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).compactMap { Int($0) }
-        guard bounds.count == 2, bounds[0] > 2_048, bounds[0] <= bounds[1] else { return 32_768...60_999 }
-        return bounds[0]...bounds[1]
-    }
-
-    /// Whether 127.0.0.1:`port` can be bound right now.
-    private static func bindable(_ port: Int) throws -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Failed(description: "socket: errno \(errno)") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        return bound == 0
     }
 }

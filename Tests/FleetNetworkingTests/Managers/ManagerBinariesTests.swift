@@ -4,6 +4,7 @@ import FleetNetworking
 import Foundation
 import KubeClient
 import KubeModel
+import KubeServer
 import KubeTestSupport
 import Testing
 
@@ -35,11 +36,10 @@ import Testing
         }
     }
 
-    /// A port that was free a moment ago.
+    /// A port that was free a moment ago, below the ephemeral range (`LoopbackPorts`): a port from
+    /// bind(0) could be taken by another test's connection before the binary binds it.
     static func freePort() throws -> Int {
-        let (fd, port) = try boundSocket(listening: false)
-        close(fd)
-        return port
+        try LoopbackPorts.free(1)[0]
     }
 
     /// A socket bound to a free loopback port (and listening if asked); the caller closes it.
@@ -146,7 +146,8 @@ import Testing
             }
 
             var processes: [Running] = []
-            let (hubMetrics, hubProbes) = (try Self.freePort(), try Self.freePort())
+            let hubPorts = try LoopbackPorts.free(2)
+            let (hubMetrics, hubProbes) = (hubPorts[0], hubPorts[1])
             processes.append(
                 try Self.start(
                     "hub-net-controller-manager", in: directory,
@@ -157,7 +158,7 @@ import Testing
                     environment: [:], logDirectory: work, name: "hub", probePorts: [hubProbes], metricsPorts: [hubMetrics]))
             for member in fleet.members {
                 let memberKubeconfig = try kubeconfig(member)
-                let ports = try (0..<8).map { _ in try Self.freePort() }
+                let ports = try LoopbackPorts.free(8)
                 let common = ["--kubeconfig", memberKubeconfig, "--hub-kubeconfig", hubKubeconfig, "--leader-elect=true"]
                 processes.append(
                     try Self.start(
