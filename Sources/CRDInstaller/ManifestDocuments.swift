@@ -35,7 +35,7 @@ enum ManifestDocuments {
         return documents
     }
 
-    private static func convert(_ node: Node) throws -> JSONValue {
+    private static func convert(_ node: Yams.Node) throws -> JSONValue {
         switch node {
         case .scalar(let scalar):
             return scalarValue(scalar)
@@ -57,7 +57,7 @@ enum ManifestDocuments {
 
     /// Quoted scalars are strings; plain ones take the YAML 1.1 core types, as go-yaml (under
     /// sigs.k8s.io/yaml) resolves them.
-    private static func scalarValue(_ scalar: Node.Scalar) -> JSONValue {
+    private static func scalarValue(_ scalar: Yams.Node.Scalar) -> JSONValue {
         let text = scalar.string
         guard scalar.style == .plain else { return .string(text) }
         if ["", "~", "null", "Null", "NULL"].contains(text) { return .null }

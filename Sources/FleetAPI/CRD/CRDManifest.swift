@@ -16,25 +16,25 @@ public enum CRDManifest {
 
     /// A YAML node for a JSON value. Strings that YAML would read as another type (`"True"`, `"80"`)
     /// are quoted so that the manifest means exactly the JSON.
-    static func node(for value: JSONValue) -> Node {
+    static func node(for value: JSONValue) -> Yams.Node {
         switch value {
         case .null:
-            return Node("null", Tag(.null))
+            return Yams.Node("null", Tag(.null))
         case .bool(let bool):
-            return Node(bool ? "true" : "false", Tag(.bool))
+            return Yams.Node(bool ? "true" : "false", Tag(.bool))
         case .int(let int):
-            return Node(String(int), Tag(.int))
+            return Yams.Node(String(int), Tag(.int))
         case .double(let double):
-            return Node(String(double), Tag(.float))
+            return Yams.Node(String(double), Tag(.float))
         case .string(let string):
-            let plain = Node(string)
-            let style: Node.Scalar.Style = Resolver.default.resolveTag(of: plain) == .str ? .any : .doubleQuoted
-            return Node(string, Tag(.str), style)
+            let plain = Yams.Node(string)
+            let style: Yams.Node.Scalar.Style = Resolver.default.resolveTag(of: plain) == .str ? .any : .doubleQuoted
+            return Yams.Node(string, Tag(.str), style)
         case .array(let items):
-            return Node(items.map(node(for:)))
+            return Yams.Node(items.map(node(for:)))
         case .object(let members):
-            let pairs = members.keys.sorted().map { (Node($0), node(for: members[$0]!)) }
-            return Node(pairs)
+            let pairs = members.keys.sorted().map { (Yams.Node($0), node(for: members[$0]!)) }
+            return Yams.Node(pairs)
         }
     }
 }

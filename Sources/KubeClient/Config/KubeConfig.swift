@@ -163,7 +163,7 @@ extension KubeConfig {
         return try jsonValue(node)
     }
 
-    private static func jsonValue(_ node: Node) throws -> JSONValue {
+    private static func jsonValue(_ node: Yams.Node) throws -> JSONValue {
         switch node {
         case .scalar(let scalar):
             // Quoted scalars are strings; plain ones take the YAML 1.1 core types, as sigs.k8s.io/yaml does.

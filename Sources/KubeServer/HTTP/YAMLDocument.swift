@@ -30,7 +30,7 @@ public enum YAMLDocument {
         }
     }
 
-    private static func convert(_ node: Node, budget: inout Int) throws -> JSONValue {
+    private static func convert(_ node: Yams.Node, budget: inout Int) throws -> JSONValue {
         budget -= 1
         guard budget >= 0 else {
             throw ParseError(description: "error converting YAML to JSON: yaml: document contains excessive aliasing")
@@ -54,14 +54,14 @@ public enum YAMLDocument {
         }
     }
 
-    private static func convertScalar(_ scalar: Node.Scalar) -> JSONValue {
+    private static func convertScalar(_ scalar: Yams.Node.Scalar) -> JSONValue {
         let text = scalar.string
         if scalar.style != .plain { return .string(text) }
         // Composed scalars carry a non-specific tag unless the document names one (`!!str 3`);
         // plain ones are then typed by the resolver, as YAML's core schema prescribes.
         let explicit = Tag.Name(rawValue: scalar.tag.description)
         let known: [Tag.Name] = [.null, .bool, .int, .float, .str]
-        let name = known.contains(explicit) ? explicit : Resolver.default.resolveTag(of: Node.scalar(scalar))
+        let name = known.contains(explicit) ? explicit : Resolver.default.resolveTag(of: Yams.Node.scalar(scalar))
         switch name {
         case .null: return .null
         case .bool: return .bool(["true", "True", "TRUE"].contains(text))

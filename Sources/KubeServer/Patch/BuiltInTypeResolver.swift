@@ -39,6 +39,14 @@ public struct BuiltInTypeResolver: SchemaTypeResolver {
             lists["endpoints[].addresses"] = .set
         case "Namespace":
             lists["status.conditions"] = .map(keys: ["type"])
+        case "Node":
+            lists["spec.podCIDRs"] = .set
+            lists["spec.taints"] = .atomic
+            lists["status.conditions"] = .map(keys: ["type"])
+            lists["status.addresses"] = .map(keys: ["type"])
+            lists["status.images"] = .atomic
+            lists["status.volumesInUse"] = .atomic
+            lists["status.volumesAttached"] = .atomic
         case "CustomResourceDefinition":
             lists["status.conditions"] = .map(keys: ["type"])
         default:

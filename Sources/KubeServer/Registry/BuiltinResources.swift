@@ -10,6 +10,9 @@ public enum BuiltinResources {
             isNamespaced: false, hasStatusSubresource: true,
             verbs: ["create", "delete", "get", "list", "patch", "update", "watch"]),
         ResourceDefinition(
+            group: "", version: "v1", kind: "Node", plural: "nodes", shortNames: ["no"], isNamespaced: false,
+            hasStatusSubresource: true),
+        ResourceDefinition(
             group: "", version: "v1", kind: "Service", plural: "services", shortNames: ["svc"], categories: ["all"],
             isNamespaced: true, hasStatusSubresource: true),
         ResourceDefinition(

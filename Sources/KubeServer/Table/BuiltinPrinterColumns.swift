@@ -13,6 +13,7 @@ public enum BuiltinPrinterColumns {
     public static func columns(forKind kind: String, group: String) -> [PrinterColumn] {
         switch (group, kind) {
         case ("", "Namespace"): return namespace
+        case ("", "Node"): return node
         case ("", "Service"): return service
         case ("", "Pod"): return pod
         case ("discovery.k8s.io", "EndpointSlice"): return endpointSlice
@@ -56,6 +57,57 @@ public enum BuiltinPrinterColumns {
         },
         ageColumn,
     ]
+
+    /// kubectl's node columns: Ready (or NotReady/Unknown, `,SchedulingDisabled` when cordoned),
+    /// the roles from `node-role.kubernetes.io/<role>` labels, the kubelet's version, and wide
+    /// the addresses and system info.
+    static let node = [
+        nameColumn,
+        PrinterColumn(name: "Status", description: "The status of the node") { object in
+            let ready = (object[path: ["status", "conditions"]]?.arrayValue ?? []).first { $0["type"]?.stringValue == "Ready" }
+            var status: String
+            switch ready?["status"]?.stringValue {
+            case "True"?: status = "Ready"
+            case "False"?: status = "NotReady"
+            default: status = "Unknown"
+            }
+            if object[path: ["spec", "unschedulable"]]?.boolValue == true { status += ",SchedulingDisabled" }
+            return .string(status)
+        },
+        PrinterColumn(name: "Roles", description: "The roles of the node") { object in
+            let roles = (object[path: ["metadata", "labels"]]?.objectValue ?? [:]).keys.compactMap { key -> String? in
+                guard key.hasPrefix("node-role.kubernetes.io/") else { return nil }
+                let role = String(key.dropFirst("node-role.kubernetes.io/".count))
+                return role.isEmpty ? nil : role
+            }
+            return .string(roles.isEmpty ? "<none>" : roles.sorted().joined(separator: ","))
+        },
+        ageColumn,
+        PrinterColumn(name: "Version", description: "Kubelet Version reported by the node.") { object in
+            object[path: ["status", "nodeInfo", "kubeletVersion"]] ?? ""
+        },
+        PrinterColumn(name: "Internal-IP", description: "List of addresses reachable to the node.", priority: 1) { object in
+            .string(nodeAddress(object, type: "InternalIP"))
+        },
+        PrinterColumn(name: "External-IP", description: "List of addresses reachable to the node.", priority: 1) { object in
+            .string(nodeAddress(object, type: "ExternalIP"))
+        },
+        PrinterColumn(name: "OS-Image", description: "OS Image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7 (wheezy)).", priority: 1) { object in
+            .string(nonEmpty(object[path: ["status", "nodeInfo", "osImage"]]?.stringValue) ?? "<unknown>")
+        },
+        PrinterColumn(name: "Kernel-Version", description: "Kernel Version reported by the node from 'uname -r' (e.g. 3.16.0-0.bpo.4-amd64).", priority: 1) { object in
+            .string(nonEmpty(object[path: ["status", "nodeInfo", "kernelVersion"]]?.stringValue) ?? "<unknown>")
+        },
+        PrinterColumn(name: "Container-Runtime", description: "ContainerRuntime Version reported by the node through runtime remote API (e.g. containerd://1.4.2).", priority: 1) { object in
+            .string(nonEmpty(object[path: ["status", "nodeInfo", "containerRuntimeVersion"]]?.stringValue) ?? "<unknown>")
+        },
+    ]
+
+    /// The node's first address of `type`, or `<none>`.
+    static func nodeAddress(_ object: JSONValue, type: String) -> String {
+        let address = (object[path: ["status", "addresses"]]?.arrayValue ?? []).first { $0["type"]?.stringValue == type }
+        return nonEmpty(address?["address"]?.stringValue) ?? "<none>"
+    }
 
     static let service = [
         nameColumn,

@@ -6,7 +6,7 @@ import KubeModel
 import KubeRuntime
 import Logging
 
-// What a real member cluster adds to its API server, for the local fleet: the Deployment and
+// What a real member cluster adds to its API server, for the local fleet: its one Node, the Deployment and
 // StatefulSet controllers, a light kubelet running the built-in apps, the EndpointSlice
 // controller, a light kube-proxy serving Service cluster IPs (TCP and UDP), the cluster DNS
 // (`cluster.local` and `clusterset.local`), and a LoadBalancer provider with real TCP proxies. They talk to the member's API server through the
@@ -28,6 +28,8 @@ public final class ClusterAddons: Sendable {
     private let dns = DNSAddress()
     /// The public IPs the LoadBalancer provider registers in the local Azure, when it runs.
     private let publicIPs: LocalPublicIPs?
+    /// The member's pod range, the podCIDR of its node.
+    private let podCIDR: String
 
     public init(clusterName: String, index: Int, client: KubeClient, publicIPs: LocalPublicIPs? = nil, logger: Logger) {
         self.publicIPs = publicIPs
@@ -36,6 +38,7 @@ public final class ClusterAddons: Sendable {
         self.podAddresses = AddressPool.shared(prefix: "127.\(10 + index)")
         self.loadBalancerAddresses = AddressPool.shared(prefix: "127.\(200 + index)")
         self.serviceRangePrefix = "127.\(100 + index)."
+        self.podCIDR = LocalClusters.podCIDR(member: index)
 
         self.client = client
         self.logger = logger
@@ -67,8 +70,19 @@ public final class ClusterAddons: Sendable {
         let proxies = ServiceProxies()
         let controllers: [@Sendable () async -> Void] = [
             { await informers.run() },
-            { await DeploymentController.make(logger: self.logger, client: self.client, informers: informers).run() },
-            { await StatefulSetController.make(logger: self.logger, client: self.client, informers: informers).run() },
+            {
+                await NodeController.run(
+                    logger: self.logger, client: self.client, informers: informers,
+                    node: NodeReconciler.node(named: self.clusterName, podCIDR: self.podCIDR))
+            },
+            {
+                await DeploymentController.make(logger: self.logger, client: self.client, informers: informers, nodeName: self.clusterName)
+                    .run()
+            },
+            {
+                await StatefulSetController.make(logger: self.logger, client: self.client, informers: informers, nodeName: self.clusterName)
+                    .run()
+            },
             {
                 await LightKubelet.make(
                     logger: self.logger,

@@ -15,6 +15,8 @@ struct DeploymentReconciler: Reconciler {
     let deployments: InformerStore<Deployment>
     let pods: InformerStore<Pod>
     let client: KubeClient
+    /// The member's one node: its Pods are created bound to it.
+    let nodeName: String?
 
     static let templateHashLabel = "pod-template-hash"
 
@@ -88,7 +90,11 @@ struct DeploymentReconciler: Reconciler {
                 name: "\(name)-\(hash)-\(suffix)", namespace: deployment.metadata.namespace, labels: labels,
                 annotations: template.metadata?.annotations,
                 ownerReferences: [OwnerReference(owner: deployment, isController: true, blocksOwnerDeletion: true)]),
-            spec: template.spec)
+            spec: template.spec.map { spec in
+                var spec = spec
+                if spec.nodeName == nil { spec.nodeName = nodeName }
+                return spec
+            })
     }
 
     /// A short, stable hash of the pod template (as the real controller's `pod-template-hash`).
@@ -104,13 +110,15 @@ extension Pod {
 }
 
 enum DeploymentController {
-    static func make(logger: Logger, client: KubeClient, informers: SharedInformers) -> Controller<DeploymentReconciler> {
+    static func make(
+        logger: Logger, client: KubeClient, informers: SharedInformers, nodeName: String? = nil
+    ) -> Controller<DeploymentReconciler> {
         ControllerBuilder(name: "deployment")
             .logger(logger)
             .for(Deployment.self, in: informers)
             .owns(Pod.self, in: informers)
             .build(reconciler: DeploymentReconciler(
                 deployments: informers.informer(for: Deployment.self).store,
-                pods: informers.informer(for: Pod.self).store, client: client))
+                pods: informers.informer(for: Pod.self).store, client: client, nodeName: nodeName))
     }
 }

@@ -126,6 +126,14 @@ struct KubeletReconciler: Reconciler {
             addresses.release(owner: owner)
             return .done
         }
+        // The scheduler's part: a Pod created without a node (`kubectl run`) is bound to the
+        // member's one node; the update's event brings the key back.
+        if spec.nodeName == nil {
+            var bound = pod
+            bound.spec?.nodeName = clusterName
+            _ = try await client.api(Pod.self, namespace: key.namespace).replace(bound)
+            return .done
+        }
         let runnable = spec.containers.allSatisfy(Self.canRun)
         var ip = ""
         for _ in 0..<64 {

@@ -18,6 +18,8 @@ struct StatefulSetReconciler: Reconciler {
     let statefulSets: InformerStore<StatefulSet>
     let pods: InformerStore<Pod>
     let client: KubeClient
+    /// The member's one node: its Pods are created bound to it.
+    let nodeName: String?
 
     static let podNameLabel = "statefulset.kubernetes.io/pod-name"
     static let podIndexLabel = "apps.kubernetes.io/pod-index"
@@ -90,6 +92,7 @@ struct StatefulSetReconciler: Reconciler {
         var spec = template.spec ?? PodSpec()
         spec.hostname = name
         spec.subdomain = statefulSet.spec?.serviceName
+        if spec.nodeName == nil { spec.nodeName = nodeName }
         return Pod(
             metadata: ObjectMeta(
                 name: name, namespace: statefulSet.metadata.namespace, labels: labels, annotations: template.metadata?.annotations,
@@ -99,13 +102,15 @@ struct StatefulSetReconciler: Reconciler {
 }
 
 enum StatefulSetController {
-    static func make(logger: Logger, client: KubeClient, informers: SharedInformers) -> Controller<StatefulSetReconciler> {
+    static func make(
+        logger: Logger, client: KubeClient, informers: SharedInformers, nodeName: String? = nil
+    ) -> Controller<StatefulSetReconciler> {
         ControllerBuilder(name: "statefulset")
             .logger(logger)
             .for(StatefulSet.self, in: informers)
             .owns(Pod.self, in: informers)
             .build(reconciler: StatefulSetReconciler(
                 statefulSets: informers.informer(for: StatefulSet.self).store,
-                pods: informers.informer(for: Pod.self).store, client: client))
+                pods: informers.informer(for: Pod.self).store, client: client, nodeName: nodeName))
     }
 }
