@@ -8,7 +8,8 @@ import Testing
 
 // Each member of a local fleet has its one Node, as a kubelet registers it: Ready, the machine's
 // CPUs as capacity, the member's pod CIDR, a Lease in kube-node-lease, registered again when
-// deleted; Pods of Deployments and bare Pods run on it (`spec.nodeName`), and kubectl shows it.
+// deleted; Pods of Deployments and bare Pods run on it (`spec.nodeName`), and kubectl shows it;
+// `kubectl scale` and `kubectl rollout status` work on the Deployment.
 
 @Suite struct NodeTests {
     @Test func eachMemberHasItsReadyNodeAndItsPodsRunOnIt() async throws {
@@ -63,6 +64,14 @@ import Testing
                 #expect(lines.dropFirst().first?.prefix(3) == ["member-1", "Ready", "<none>"], "\(table)")
                 let wide = try TutorialTests.run(kubectl, arguments + ["get", "pods", "-o", "wide"])
                 #expect(wide.contains("NODE") && wide.components(separatedBy: "member-1").count - 1 == 3, "\(wide)")
+
+                // `kubectl scale` through the scale subresource, then `kubectl rollout status`.
+                let scaled = try TutorialTests.run(kubectl, arguments + ["-n", "default", "scale", "deployment", "web", "--replicas=3"])
+                #expect(scaled.contains("deployment.apps/web scaled"), "\(scaled)")
+                let rollout = try TutorialTests.run(
+                    kubectl, arguments + ["-n", "default", "rollout", "status", "deployment/web", "--timeout=60s"])
+                #expect(rollout.contains("successfully rolled out"), "\(rollout)")
+                #expect(try await pods.list().items.filter { $0.metadata.labels?["app"] == "web" && $0.status?.phase == "Running" }.count == 3)
             }
             return false
         }

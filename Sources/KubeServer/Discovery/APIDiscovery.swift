@@ -85,13 +85,16 @@ public struct APIDiscovery: Sendable {
             if !definition.categories.isEmpty { resource["categories"] = .array(definition.categories.map(JSONValue.string)) }
             resources.append(resource)
             for subresource in Self.subresources(of: definition) {
-                resources.append([
+                var entry: JSONValue = [
                     "name": .string("\(definition.plural)/\(subresource.name)"),
                     "singularName": "",
                     "namespaced": .bool(definition.isNamespaced),
                     "kind": .string(subresource.kind),
                     "verbs": .array(subresource.verbs.map(JSONValue.string)),
-                ])
+                ]
+                if let group = subresource.group { entry["group"] = .string(group) }
+                if let version = subresource.version { entry["version"] = .string(version) }
+                resources.append(entry)
             }
         }
         // The core group's list carries no apiVersion on a real server; named groups do.
@@ -154,7 +157,9 @@ public struct APIDiscovery: Sendable {
                     resource["subresources"] = .array(subresources.map { subresource in
                         [
                             "subresource": .string(subresource.name),
-                            "responseKind": Self.responseKind(group: definition.group, version: definition.version, kind: subresource.kind),
+                            "responseKind": Self.responseKind(
+                                group: subresource.group ?? definition.group, version: subresource.version ?? definition.version,
+                                kind: subresource.kind),
                             "verbs": .array(subresource.verbs.map(JSONValue.string)),
                         ]
                     })
@@ -188,12 +193,22 @@ public struct APIDiscovery: Sendable {
         var name: String
         var kind: String
         var verbs: [String]
+        /// The group and version of the subresource's kind when not the resource's (`autoscaling/v1` Scale).
+        var group: String? = nil
+        var version: String? = nil
     }
 
-    /// Subresources the server routes for a definition. Only `status` is modelled by
-    /// `ResourceDefinition`; its verbs are those of a real server's status endpoint.
+    /// Subresources the server routes for a definition (`status`, `scale`), with the verbs of a
+    /// real server's endpoints.
     static func subresources(of definition: ResourceDefinition) -> [Subresource] {
-        definition.hasStatusSubresource ? [Subresource(name: "status", kind: definition.kind, verbs: ["get", "patch", "update"])] : []
+        var subresources: [Subresource] = []
+        if definition.scale != nil {
+            subresources.append(Subresource(name: "scale", kind: "Scale", verbs: ["get", "patch", "update"], group: "autoscaling", version: "v1"))
+        }
+        if definition.hasStatusSubresource {
+            subresources.append(Subresource(name: "status", kind: definition.kind, verbs: ["get", "patch", "update"]))
+        }
+        return subresources
     }
 
     private static func responseKind(group: String, version: String, kind: String) -> JSONValue {

@@ -118,6 +118,29 @@ struct APIResponder: HTTPResponder {
 
     // MARK: Resources
 
+    /// GET, PUT and PATCH of a `scale` subresource.
+    private func scale(
+        _ info: RequestInfo, definition: ResourceDefinition, request: Request, query: [String: String], body: [UInt8], user: UserInfo
+    ) throws -> Response {
+        let namespace = info.objectNamespace
+        switch info.verb {
+        case "get":
+            return HTTPSupport.jsonResponse(try core.getScale(definition, namespace: namespace, name: info.name))
+        case "update":
+            let object = try decodeBody(body, contentType: request.headers[.contentType])
+            let options = try WriteOptions(query: query, userAgent: request.headers[.userAgent], userName: user.name)
+            return HTTPSupport.jsonResponse(try core.updateScale(definition, namespace: namespace, name: info.name, body: object, options: options))
+        case "patch":
+            let contentType = request.headers[.contentType] ?? ""
+            guard let type = PatchType(contentType: contentType) else { throw APIError.unsupportedMediaType(contentType) }
+            let options = try WriteOptions(query: query, userAgent: request.headers[.userAgent], userName: user.name)
+            return HTTPSupport.jsonResponse(
+                try core.patchScale(definition, namespace: namespace, name: info.name, type: type, body: body, options: options))
+        default:
+            throw APIError.methodNotSupported(definition.groupResource, verb: info.verb)
+        }
+    }
+
     private func resource(
         _ info: RequestInfo, request: Request, query: [String: String], body: [UInt8], user: UserInfo
     , connection: (any Channel)? = nil) async throws -> Response {
@@ -128,7 +151,7 @@ struct APIResponder: HTTPResponder {
         if !definition.isNamespaced && !info.objectNamespace.isEmpty {
             throw APIError.resourceNotFound
         }
-        let allowedSubresources = definition.hasStatusSubresource ? ["", "status"] : [""]
+        let allowedSubresources = [""] + (definition.hasStatusSubresource ? ["status"] : []) + (definition.scale != nil ? ["scale"] : [])
         let isNamespaceFinalize = definition.kind == "Namespace" && definition.group.isEmpty && info.subresource == "finalize"
         guard allowedSubresources.contains(info.subresource) || isNamespaceFinalize else {
             throw APIError.resourceNotFound
@@ -137,6 +160,9 @@ struct APIResponder: HTTPResponder {
         let table = try TableRequest.from(acceptHeader: request.headers[.accept], query: query)
         let userAgent = request.headers[.userAgent]
 
+        if info.subresource == "scale" {
+            return try scale(info, definition: definition, request: request, query: query, body: body, user: user)
+        }
         switch info.verb {
         case "get":
             let object = try core.get(definition, namespace: namespace, name: info.name)

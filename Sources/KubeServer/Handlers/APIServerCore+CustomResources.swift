@@ -49,6 +49,7 @@ extension APIServerCore {
                 categories: names["categories"]?.arrayValue?.compactMap(\.stringValue) ?? [],
                 isNamespaced: namespaced,
                 hasStatusSubresource: version[path: ["subresources", "status"]] != nil,
+                scale: ScaleSubresource(crd: version[path: ["subresources", "scale"]]),
                 printerColumns: columns,
                 schema: version[path: ["schema", "openAPIV3Schema"]],
                 isStorageVersion: version["storage"]?.boolValue ?? false,

@@ -28,10 +28,10 @@ public enum BuiltinResources {
             group: "", version: "v1", kind: "Event", plural: "events", shortNames: ["ev"], isNamespaced: true),
         ResourceDefinition(
             group: "apps", version: "v1", kind: "Deployment", plural: "deployments", shortNames: ["deploy"],
-            categories: ["all"], isNamespaced: true, hasStatusSubresource: true),
+            categories: ["all"], isNamespaced: true, hasStatusSubresource: true, scale: .workload),
         ResourceDefinition(
             group: "apps", version: "v1", kind: "StatefulSet", plural: "statefulsets", shortNames: ["sts"],
-            categories: ["all"], isNamespaced: true, hasStatusSubresource: true),
+            categories: ["all"], isNamespaced: true, hasStatusSubresource: true, scale: .workload),
         ResourceDefinition(
             group: "discovery.k8s.io", version: "v1", kind: "EndpointSlice", plural: "endpointslices",
             isNamespaced: true),

@@ -61,6 +61,8 @@ public struct ResourceDefinition: Sendable {
     public var categories: [String]
     public var isNamespaced: Bool
     public var hasStatusSubresource: Bool
+    /// The `scale` subresource, where the kind has one.
+    public var scale: ScaleSubresource?
     public var verbs: [String]
     public var printerColumns: [PrinterColumn]
     /// The `openAPIV3Schema` of a custom resource version; `nil` for built-ins (not schema-validated).
@@ -75,7 +77,7 @@ public struct ResourceDefinition: Sendable {
     public init(
         group: String, version: String, kind: String, plural: String, singular: String? = nil,
         listKind: String? = nil, shortNames: [String] = [], categories: [String] = [],
-        isNamespaced: Bool, hasStatusSubresource: Bool = false,
+        isNamespaced: Bool, hasStatusSubresource: Bool = false, scale: ScaleSubresource? = nil,
         verbs: [String] = ResourceDefinition.allVerbs, printerColumns: [PrinterColumn] = [],
         schema: JSONValue? = nil, isStorageVersion: Bool = true,
         supportsStrategicMergePatch: Bool = true, isCustomResource: Bool = false
@@ -90,6 +92,7 @@ public struct ResourceDefinition: Sendable {
         self.categories = categories
         self.isNamespaced = isNamespaced
         self.hasStatusSubresource = hasStatusSubresource
+        self.scale = scale
         self.verbs = verbs
         self.printerColumns = printerColumns
         self.schema = schema

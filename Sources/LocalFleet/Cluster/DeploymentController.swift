@@ -66,7 +66,17 @@ struct DeploymentReconciler: Reconciler {
             lastTransitionTime: before.conditions?.first { $0.type == "Available" && $0.status == (available ? "True" : "False") }?.lastTransitionTime ?? Time(Date()),
             reason: available ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable",
             message: available ? "Deployment has minimum availability." : "Deployment does not have minimum availability.")
-        status.conditions = [condition]
+        // Progressing, as the real controller reports a finished rollout (kubectl describe, and
+        // `rollout status` checks it for a timed-out rollout).
+        let replicaSet = "\(deployment.metadata.name ?? "")-\(hash)"
+        let progressing = DeploymentCondition(
+            type: "Progressing", status: "True",
+            lastUpdateTime: before.conditions?.first { $0.type == "Progressing" }?.lastUpdateTime ?? Time(Date()),
+            lastTransitionTime: before.conditions?.first { $0.type == "Progressing" }?.lastTransitionTime ?? Time(Date()),
+            reason: available ? "NewReplicaSetAvailable" : "ReplicaSetUpdated",
+            message: available
+                ? "ReplicaSet \"\(replicaSet)\" has successfully progressed." : "ReplicaSet \"\(replicaSet)\" is progressing.")
+        status.conditions = [condition, progressing]
         guard status != before else { return .done }
         var updated = deployment
         updated.status = status
