@@ -29,7 +29,10 @@ import Testing
             #expect(node.spec?.podCIDR == endpoints.members.first?.podCIDR)
             #expect(node.status?.addresses?.contains(NodeAddress(type: "InternalIP", address: "127.0.0.1")) == true)
             #expect(node.metadata.labels?["kubernetes.io/hostname"] == "member-1")
-            #expect(try await member.api(Lease.self, namespace: "kube-node-lease").get("member-1").spec?.holderIdentity == "member-1")
+            // The Lease follows the node's registration.
+            try await eventually("the node's Lease exists") {
+                (try? await member.api(Lease.self, namespace: "kube-node-lease").get("member-1"))?.spec?.holderIdentity == "member-1"
+            }
 
             // Deleted: registered again.
             try await nodes.delete("member-1")
