@@ -103,17 +103,13 @@ public final class PublicIPLookup: Sendable {
 
     public static let userAgent = "fleet-member-net-controller-manager"
 
-    /// member-net's lookup (`--enable-traffic-manager-feature`, `--cloud-config`), as the hub's
-    /// Traffic Manager controllers: a missing cloud config means the feature is off (said once in
-    /// the log); one that is there but invalid stops the manager with the reason.
+    /// member-net's lookup (`--enable-traffic-manager-feature`, `--cloud-config`; see
+    /// TrafficManagerFeature).
     public static func make(enabled: Bool, cloudConfigPath: String, logger: Logger) throws -> PublicIPLookup? {
-        guard enabled else { return nil }
-        guard FileManager.default.fileExists(atPath: cloudConfigPath) else {
-            logger.notice(
-                "public IP lookups for Traffic Manager off: no Azure cloud config at \(cloudConfigPath) (--cloud-config); pass --enable-traffic-manager-feature=false to silence this")
-            return nil
-        }
-        let cloud = try AzureCloudConfig.load(path: cloudConfigPath)
+        guard
+            let cloud = try TrafficManagerFeature.cloudConfig(
+                enabled: enabled, path: cloudConfigPath, off: "public IP lookups for Traffic Manager off", logger: logger)
+        else { return nil }
         logger.info("public IP lookups for Traffic Manager on: subscription \(cloud.subscriptionID), resource group \(cloud.resourceGroup)")
         return PublicIPLookup(
             arm: ARMConnection(cloud: cloud, userAgent: userAgent, logger: logger), subscription: cloud.subscriptionID,

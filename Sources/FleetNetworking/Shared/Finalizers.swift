@@ -24,6 +24,12 @@ extension ObjectMeta {
         return true
     }
 
+    /// Removes each of `finalizers`; returns whether any was present.
+    @discardableResult
+    public mutating func removeFinalizers(_ finalizers: [String]) -> Bool {
+        finalizers.reduce(false) { removed, finalizer in removeFinalizer(finalizer) || removed }
+    }
+
     /// Whether the object is being deleted.
     public var isDeleting: Bool { deletionTimestamp != nil }
 }

@@ -77,6 +77,7 @@ struct NodeReconciler: Reconciler {
             NodeCondition(type: type, status: status, lastHeartbeatTime: time, lastTransitionTime: time, reason: reason, message: message)
         }
         let architecture = Self.architecture
+        let version = ServerVersion().gitVersion
         return Node(
             metadata: ObjectMeta(
                 name: name,
@@ -96,7 +97,7 @@ struct NodeReconciler: Reconciler {
                 addresses: [NodeAddress(type: "InternalIP", address: "127.0.0.1"), NodeAddress(type: "Hostname", address: name)],
                 nodeInfo: NodeSystemInfo(
                     machineID: Self.machineID, systemUUID: Self.machineID, bootID: Self.bootID, kernelVersion: Self.kernelVersion, osImage: Self.osImage, containerRuntimeVersion: "fleetnet://in-process",
-                    kubeletVersion: ServerVersion().gitVersion, kubeProxyVersion: ServerVersion().gitVersion, operatingSystem: "linux",
+                    kubeletVersion: version, kubeProxyVersion: version, operatingSystem: "linux",
                     architecture: architecture)))
     }
 

@@ -37,7 +37,7 @@ public final class TrafficManagerProber: Sendable {
         var settings: MonitorSettings
     }
 
-    struct MonitorSettings: Sendable, Equatable {
+    struct MonitorSettings: Sendable {
         var scheme = "HTTP"
         var port = 80
         var path = "/"
@@ -46,12 +46,6 @@ public final class TrafficManagerProber: Sendable {
         var toleratedFailures = 3
         var headers: [(String, String)] = []
         var expected: [ClosedRange<Int>] = [200...200]
-
-        static func == (lhs: MonitorSettings, rhs: MonitorSettings) -> Bool {
-            lhs.scheme == rhs.scheme && lhs.port == rhs.port && lhs.path == rhs.path && lhs.interval == rhs.interval
-                && lhs.timeout == rhs.timeout && lhs.toleratedFailures == rhs.toleratedFailures
-                && lhs.headers.map { "\($0.0):\($0.1)" } == rhs.headers.map { "\($0.0):\($0.1)" } && lhs.expected == rhs.expected
-        }
 
         /// From a profile's `properties.monitorConfig` (Azure's defaults where a field is missing).
         init(_ profile: ARMStore.Profile) {
@@ -72,8 +66,6 @@ public final class TrafficManagerProber: Sendable {
             }
             if !ranges.isEmpty { expected = ranges }
         }
-
-        init() {}
     }
 
     private let store: ARMStore
@@ -193,7 +185,7 @@ public final class TrafficManagerProber: Sendable {
         // Every probe on a new connection: a pooled one may still reach a backend that is gone.
         request.headers.replaceOrAdd(name: "Connection", value: "close")
         do {
-            let response = try await http.execute(request, timeout: timeAmount(settings.timeout))
+            let response = try await http.execute(request, timeout: TimeAmount(settings.timeout))
             _ = try? await response.body.collect(upTo: 1 << 16)
             let status = Int(response.status.code)
             return settings.expected.contains { $0.contains(status) }
@@ -204,13 +196,9 @@ public final class TrafficManagerProber: Sendable {
 
     static func connects(host: String, port: Int, timeout: Duration) async -> Bool {
         let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connectTimeout(timeAmount(timeout))
+            .connectTimeout(TimeAmount(timeout))
         guard let channel = try? await bootstrap.connect(host: host, port: port).get() else { return false }
         try? await channel.close()
         return true
-    }
-
-    static func timeAmount(_ duration: Duration) -> TimeAmount {
-        .nanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
     }
 }

@@ -291,8 +291,7 @@ public struct TrafficManagerBackendReconciler: Reconciler {
         }
         // The reference's metrics finalizer too, on a backend it managed before.
         var updated = backend
-        let released = [FleetFinalizers.trafficManagerBackendCleanup, FleetFinalizers.metricsCleanup].map { updated.metadata.removeFinalizer($0) }
-        guard released.contains(true) else { return .done }
+        guard updated.metadata.removeFinalizers([FleetFinalizers.trafficManagerBackendCleanup, FleetFinalizers.metricsCleanup]) else { return .done }
         do {
             _ = try await api(backend).replace(updated)
         } catch let error as KubeClientError where error.isNotFound {}

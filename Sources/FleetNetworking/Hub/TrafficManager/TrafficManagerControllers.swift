@@ -4,10 +4,7 @@ import Logging
 import Prometheus
 
 // The Traffic Manager controllers of hub-net-controller-manager (`--enable-traffic-manager-feature`,
-// `--cloud-config`). The reference refuses to start without a readable cloud config while the
-// flag is on (its default); here a missing file means the feature is off, said once in the log, so
-// that a hub outside Azure runs with the reference's defaults. A file that is there but invalid
-// stops the manager with the reason. The ARM client is made on first use (a custom cloud's
+// `--cloud-config`, read as TrafficManagerFeature says). The ARM client is made on first use (a custom cloud's
 // endpoints come from its metadata endpoint): until it can be, reconciles fail and are retried.
 
 public enum TrafficManagerControllers {
@@ -16,13 +13,10 @@ public enum TrafficManagerControllers {
     public static func make(
         _ context: HubAgentContext, enabled: Bool, cloudConfigPath: String, metrics: PrometheusCollectorRegistry? = nil, logger: Logger
     ) throws -> [ControllerRunnable] {
-        guard enabled else { return [] }
-        guard FileManager.default.fileExists(atPath: cloudConfigPath) else {
-            logger.notice(
-                "Traffic Manager controllers not started: no Azure cloud config at \(cloudConfigPath) (--cloud-config); pass --enable-traffic-manager-feature=false to silence this")
-            return []
-        }
-        let cloud = try AzureCloudConfig.load(path: cloudConfigPath)
+        guard
+            let cloud = try TrafficManagerFeature.cloudConfig(
+                enabled: enabled, path: cloudConfigPath, off: "Traffic Manager controllers not started", logger: logger)
+        else { return [] }
         let connection = ARMConnection(cloud: cloud, userAgent: userAgent, logger: logger)
         logger.info("Traffic Manager controllers on: subscription \(cloud.subscriptionID), cloud \(cloud.cloud)")
         return [

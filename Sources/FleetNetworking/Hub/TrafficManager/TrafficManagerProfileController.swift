@@ -187,8 +187,7 @@ public struct TrafficManagerProfileReconciler: Reconciler {
         }
         // The reference's metrics finalizer too, on a profile it managed before.
         var updated = profile
-        let released = [FleetFinalizers.trafficManagerProfileCleanup, FleetFinalizers.metricsCleanup].map { updated.metadata.removeFinalizer($0) }
-        guard released.contains(true) else { return .done }
+        guard updated.metadata.removeFinalizers([FleetFinalizers.trafficManagerProfileCleanup, FleetFinalizers.metricsCleanup]) else { return .done }
         do {
             _ = try await api(profile).replace(updated)
         } catch let error as KubeClientError where error.isNotFound {}
